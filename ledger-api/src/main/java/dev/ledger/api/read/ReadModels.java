@@ -1,0 +1,123 @@
+package dev.ledger.api.read;
+
+import dev.ledger.api.store.LedgerStore;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.queryhandling.QueryBus;
+import org.axonframework.queryhandling.annotation.AnnotationQueryHandlerAdapter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the projections: one tracking event processor per read model, each with its own token, so
+ * each read model is independent and can be rebuilt alone. A batch of events, its read-model writes
+ * and its token commit in one transaction (exactly once). A failing event is never skipped: the
+ * error propagates, the processor stops on that event, reports it in {@link #status()}, and retries.
+ */
+public final class ReadModels implements AutoCloseable {
+
+    /** Events per read-model transaction. */
+    public static final int BATCH_SIZE = 500;
+
+    private final LedgerStore store;
+    private final Map<String, TrackingEventProcessor> processors = new LinkedHashMap<>();
+
+    public ReadModels(LedgerStore store, EventStore eventStore, QueryBus queryBus, Map<String, Object> projections) {
+        this.store = store;
+        projections.forEach((name, projection) -> {
+            new AnnotationQueryHandlerAdapter<>(projection).subscribe(queryBus);
+            TrackingEventProcessor processor = TrackingEventProcessor.builder()
+                    .name(name)
+                    .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
+                            .eventHandlers(projection)
+                            .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
+                            .build())
+                    .errorHandler(PropagatingErrorHandler.instance())
+                    .messageSource(eventStore)
+                    .tokenStore(store.tokenStore())
+                    .transactionManager(store.transactions())
+                    .trackingEventProcessorConfiguration(TrackingEventProcessorConfiguration
+                            .forSingleThreadedProcessing()
+                            .andBatchSize(BATCH_SIZE)
+                            .andEventAvailabilityTimeout(200, TimeUnit.MILLISECONDS))
+                    .build();
+            processors.put(name, processor);
+        });
+    }
+
+    public void start() {
+        processors.values().forEach(TrackingEventProcessor::start);
+    }
+
+    public List<String> names() {
+        return List.copyOf(processors.keySet());
+    }
+
+    /** The state of each read model's processor. */
+    public List<ProjectionStatus> status() {
+        List<ProjectionStatus> result = new ArrayList<>();
+        processors.forEach((name, processor) -> {
+            Map<Integer, EventTrackerStatus> segments = processor.processingStatus();
+            long position = -1;
+            Throwable error = null;
+            for (EventTrackerStatus segment : segments.values()) {
+                OptionalLong current = segment.getCurrentPosition();
+                if (current.isPresent()) {
+                    position = Math.max(position, current.getAsLong());
+                }
+                if (segment.isErrorState() && segment.getError() != null) {
+                    error = segment.getError();
+                }
+            }
+            result.add(new ProjectionStatus(name, processor.isRunning(), !segments.isEmpty(), position,
+                    error == null ? null : String.valueOf(error)));
+        });
+        return result;
+    }
+
+    /**
+     * Waits until every read model has processed every event committed before this call. Fails if a
+     * read model is stuck on an error or the timeout passes.
+     */
+    public void awaitCaughtUp(Duration timeout) {
+        long head = store.headIndex();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ProjectionStatus> lagging = status().stream().filter(s -> s.position() < head).toList();
+            if (lagging.isEmpty()) {
+                return;
+            }
+            for (ProjectionStatus s : lagging) {
+                if (s.error() != null && System.nanoTime() > deadline) {
+                    throw new ReadModelLagException("read model " + s.name() + " is stopped at position "
+                            + s.position() + " by an error: " + s.error());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ReadModelLagException("read models did not reach event " + head + " within " + timeout
+                        + ": " + lagging);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReadModelLagException("interrupted while waiting for read models", e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        processors.values().forEach(TrackingEventProcessor::shutDown);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.ledger.api.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
+import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
+import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
+import org.axonframework.serialization.Serializer;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The ledger's database and everything Axon keeps in it: the JDBC event storage engine, the token
+ * store and the saga store, all sharing {@link JdbcTransactions}. Owns the connection pool when it
+ * created it.
+ */
+public final class LedgerStore implements AutoCloseable {
+
+    /** How long a tracking reader waits for a gap in the global index to fill; see {@link #appendLock}. */
+    public static final int DEFAULT_GAP_TIMEOUT_MS = 60_000;
+
+    private final DataSource dataSource;
+    private final boolean ownsDataSource;
+    private final JdbcTransactions transactions;
+    private final Serializer serializer;
+    private final JdbcEventStorageEngine eventStorage;
+    private final JdbcTokenStore tokenStore;
+    private final JdbcSagaStore sagaStore;
+    private final String nodeId = "ledger-" + UUID.randomUUID();
+
+    private LedgerStore(DataSource dataSource, boolean ownsDataSource, int gapTimeoutMs) {
+        this.dataSource = dataSource;
+        this.ownsDataSource = ownsDataSource;
+        LedgerSchema.migrate(dataSource);
+        this.transactions = new JdbcTransactions(dataSource);
+        this.serializer = JsonSerialization.serializer();
+        this.eventStorage = JdbcEventStorageEngine.builder()
+                .connectionProvider(transactions)
+                .transactionManager(transactions)
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .persistenceExceptionResolver(new SqlStateDuplicateKeyResolver())
+                .appendEvents((connection, schema, dataType, events, eventSerializer, timestampWriter) -> {
+                    appendLock(connection);
+                    return JdbcEventStorageEngineStatements.appendEvents(
+                            connection, schema, dataType, events, eventSerializer, timestampWriter);
+                })
+                .gapTimeout(gapTimeoutMs)
+                .batchSize(1000)
+                .build();
+        this.tokenStore = JdbcTokenStore.builder()
+                .connectionProvider(transactions)
+                .serializer(serializer)
+                .claimTimeout(Duration.ofSeconds(10))
+                .nodeId(nodeId)
+                .build();
+        this.sagaStore = JdbcSagaStore.builder()
+                .connectionProvider(transactions)
+                .sqlSchema(new PostgresSagaSqlSchema())
+                .serializer(serializer)
+                .build();
+    }
+
+    /** Opens (creating or migrating the schema) the store at {@code settings}, with its own pool. */
+    public static LedgerStore open(StoreSettings settings) {
+        return open(settings, DEFAULT_GAP_TIMEOUT_MS);
+    }
+
+    public static LedgerStore open(StoreSettings settings, int gapTimeoutMs) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(12);
+        config.setPoolName("ledger");
+        config.setAutoCommit(true);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to " + settings.describe() + ": " + rootMessage(e), e);
+        }
+        try {
+            return new LedgerStore(pool, true, gapTimeoutMs);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Uses a pool that the embedding service owns; the ledger never closes it. */
+    public static LedgerStore using(DataSource dataSource, int gapTimeoutMs) {
+        return new LedgerStore(Objects.requireNonNull(dataSource, "dataSource"), false, gapTimeoutMs);
+    }
+
+    /**
+     * Serialises appends: taken on the appending transaction's connection right before its events are
+     * inserted (so before their global indexes are drawn) and held until it commits. Appending
+     * transactions therefore commit in index order, on one node or many, and a tracking reader never
+     * sees a later index commit before an earlier one: a gap can only be a rolled-back append, never an
+     * event that commits late and would be skipped for good (AxonFramework issue #4829).
+     */
+    static void appendLock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM ledger_append_lock WHERE id = 1 FOR UPDATE");
+             ResultSet row = lock.executeQuery()) {
+            if (!row.next()) {
+                throw new IllegalStateException("ledger_append_lock has lost its row; the schema is damaged");
+            }
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public JdbcTransactions transactions() {
+        return transactions;
+    }
+
+    public Serializer serializer() {
+        return serializer;
+    }
+
+    public JdbcEventStorageEngine eventStorage() {
+        return eventStorage;
+    }
+
+    public JdbcTokenStore tokenStore() {
+        return tokenStore;
+    }
+
+    public JdbcSagaStore sagaStore() {
+        return sagaStore;
+    }
+
+    /** The highest global index in the event store, or -1 when it is empty. */
+    public long headIndex() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT MAX(globalindex) FROM domainevententry");
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            long max = row.getLong(1);
+            return row.wasNull() ? -1 : max;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the head of the event store", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsDataSource && dataSource instanceof HikariDataSource pool) {
+            pool.close();
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

@@ -1,0 +1,326 @@
+package dev.ledger.api.write;
+
+import dev.ledger.api.Outcome;
+import dev.ledger.api.store.JdbcTransactions;
+import dev.ledger.api.store.SqlStateDuplicateKeyResolver;
+import dev.ledger.api.store.StoreException;
+import dev.ledger.domain.command.CommandFingerprint;
+import dev.ledger.domain.command.CommandRejectedException;
+import dev.ledger.domain.command.LedgerCommand;
+import dev.ledger.domain.value.Names;
+import dev.ledger.domain.value.RejectionCode;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandResultMessage;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.transaction.Transaction;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The write path: one thread that takes commands from a bounded queue in arrival order and commits
+ * them in groups, one database transaction per group. Inside the group's unit of work each command
+ * runs in its own nested unit of work on Axon's command bus, so a refused command rolls back only
+ * itself, and all accepted commands' events reach the event store in one batched insert. Outcomes
+ * are completed only after the group's transaction has committed: "accepted" means durable.
+ *
+ * <p>A single writer orders every command against every other (a later command always sees an
+ * earlier one's effects). Several nodes may write to one PostgreSQL: a unique-key violation on the
+ * event or command-log table means another node won the race; the group is retried on fresh state.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    /** Limits (TIGER_STYLE: put a limit on everything). */
+    public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
+    public static final int DEFAULT_MAX_GROUP_SIZE = 1_000;
+    private static final int MAX_CONFLICT_RETRIES = 5;
+    private static final int MAX_STORE_RETRIES = 3;
+
+    private final CommandBus commandBus;
+    private final JdbcTransactions transactions;
+    private final Cache aggregateCache;
+    private final CommandLog commandLog = new CommandLog();
+    private final Clock clock;
+    private final int maxGroupSize;
+    private final BlockingQueue<Submission> queue;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private record Submission(LedgerCommand command, CompletableFuture<Outcome> outcome) {
+    }
+
+    /** A command failed with an error that is not a refusal: the group is redone one command at a time. */
+    private static final class GroupPoisoned extends RuntimeException {
+        private GroupPoisoned(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, Cache aggregateCache,
+                             Clock clock, int queueCapacity, int maxGroupSize) {
+        this.commandBus = Objects.requireNonNull(commandBus, "commandBus");
+        this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.aggregateCache = Objects.requireNonNull(aggregateCache, "aggregateCache");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (queueCapacity < 1 || maxGroupSize < 1) {
+            throw new IllegalArgumentException("queueCapacity and maxGroupSize must be positive");
+        }
+        this.maxGroupSize = maxGroupSize;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.thread = new Thread(this::run, "ledger-writer");
+        this.thread.setDaemon(false);
+        this.thread.start();
+    }
+
+    /** Whether the calling thread is the writer (command handlers assert this). */
+    public boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Queues a command; blocks while the queue is full. The future completes after the command's
+     * group has committed, or exceptionally if the store failed (then nothing was acknowledged, and the
+     * command may be sent again with the same id).
+     */
+    public CompletableFuture<Outcome> submit(LedgerCommand command) {
+        requireWellFormedId(command);
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        if (!running) {
+            throw new IllegalStateException("the ledger is shut down");
+        }
+        try {
+            queue.put(new Submission(command, outcome));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing command " + command.id(), e);
+        }
+        return outcome;
+    }
+
+    static void requireWellFormedId(LedgerCommand command) {
+        Objects.requireNonNull(command, "command");
+        if (!Names.isValidCommandId(command.id())) {
+            throw new IllegalArgumentException(command.type() + ": id must be a string of 1 to "
+                    + Names.COMMAND_ID_MAX_LENGTH + " characters, got "
+                    + (command.id() == null ? "none" : command.id().length() + " characters"));
+        }
+    }
+
+    private void run() {
+        List<Submission> group = new ArrayList<>(maxGroupSize);
+        while (running || !queue.isEmpty()) {
+            try {
+                Submission first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, maxGroupSize - 1);
+                process(group);
+            } catch (InterruptedException e) {
+                // Shutdown: the loop drains what is queued, then ends.
+                Thread.interrupted();
+            } catch (Throwable unexpected) {
+                log.error("The ledger writer failed on a group of {} commands", group.size(), unexpected);
+                group.forEach(s -> s.outcome().completeExceptionally(unexpected));
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void process(List<Submission> group) {
+        List<Outcome> outcomes;
+        try {
+            outcomes = commitWithRetries(group, true);
+        } catch (GroupPoisoned poisoned) {
+            // Redo one command per transaction so that only the failing command fails.
+            for (Submission submission : group) {
+                try {
+                    complete(List.of(submission), commitWithRetries(List.of(submission), false));
+                } catch (RuntimeException failure) {
+                    submission.outcome().completeExceptionally(failure instanceof GroupPoisoned ? failure.getCause() : failure);
+                }
+            }
+            return;
+        } catch (RuntimeException failure) {
+            group.forEach(s -> s.outcome().completeExceptionally(failure));
+            return;
+        }
+        complete(group, outcomes);
+    }
+
+    private static void complete(List<Submission> group, List<Outcome> outcomes) {
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).outcome().complete(outcomes.get(i));
+        }
+    }
+
+    private List<Outcome> commitWithRetries(List<Submission> group, boolean grouped) {
+        int conflicts = 0;
+        int storeFailures = 0;
+        while (true) {
+            try {
+                return commit(group, grouped);
+            } catch (GroupPoisoned poisoned) {
+                aggregateCache.removeAll();
+                throw poisoned;
+            } catch (RuntimeException failure) {
+                // Aggregates in the cache may hold state of the rolled-back group.
+                aggregateCache.removeAll();
+                if (isConflict(failure) && ++conflicts <= MAX_CONFLICT_RETRIES) {
+                    log.debug("Concurrent write detected; retrying a group of {} commands", group.size());
+                    continue;
+                }
+                if (!isConflict(failure) && ++storeFailures <= MAX_STORE_RETRIES) {
+                    log.warn("Committing a group of {} commands failed; retrying", group.size(), failure);
+                    pause(storeFailures);
+                    continue;
+                }
+                throw failure instanceof StoreException ? failure
+                        : new StoreException("could not commit " + group.size() + " commands: " + failure.getMessage(), failure);
+            }
+        }
+    }
+
+    private List<Outcome> commit(List<Submission> group, boolean grouped) {
+        UnitOfWork<?> root = DefaultUnitOfWork.startAndGet(new GenericMessage<>("command group of " + group.size()));
+        Transaction transaction = transactions.startTransaction();
+        root.onCommit(u -> transaction.commit());
+        root.onRollback(u -> transaction.rollback());
+        try {
+            Map<String, CommandLog.Entry> known = lookUp(group);
+            List<CommandLog.Entry> recorded = new ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>(group.size());
+            for (Submission submission : group) {
+                LedgerCommand command = submission.command();
+                String fingerprint = CommandFingerprint.of(command);
+                CommandLog.Entry seen = known.get(command.id());
+                if (seen != null) {
+                    outcomes.add(seen.fingerprint().equals(fingerprint)
+                            ? new Outcome.Duplicate(command.id(), seen.outcome())
+                            : new Outcome.Rejected(command.id(), RejectionCode.IDEMPOTENCY_CONFLICT,
+                            "command id " + command.id() + " was used before for other content ("
+                                    + seen.commandType() + "); the first record stays"));
+                    continue;
+                }
+                Outcome outcome = dispatch(command, grouped);
+                CommandLog.Entry entry = new CommandLog.Entry(command.id(), command.type(), fingerprint, outcome);
+                known.put(command.id(), entry);
+                recorded.add(entry);
+                outcomes.add(outcome);
+            }
+            long now = clock.millis();
+            // Registered last, so it runs after the event append (which takes the append lock first).
+            root.onPrepareCommit(u -> writeLog(recorded, now));
+            root.commit();
+            return outcomes;
+        } catch (Throwable failure) {
+            if (root.isActive()) {
+                root.rollback(failure);
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+            throw new StoreException("committing a command group failed", failure);
+        }
+    }
+
+    private Map<String, CommandLog.Entry> lookUp(List<Submission> group) {
+        Set<String> ids = new LinkedHashSet<>();
+        group.forEach(s -> ids.add(s.command().id()));
+        try (Connection connection = transactions.getConnection()) {
+            return new HashMap<>(commandLog.find(connection, ids));
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the command log", e);
+        }
+    }
+
+    private void writeLog(List<CommandLog.Entry> recorded, long now) {
+        try (Connection connection = transactions.getConnection()) {
+            commandLog.insert(connection, recorded, now);
+        } catch (SQLException e) {
+            throw new StoreException("cannot write the command log", e);
+        }
+    }
+
+    private Outcome dispatch(LedgerCommand command, boolean grouped) {
+        AtomicReference<CommandResultMessage<?>> result = new AtomicReference<>();
+        commandBus.dispatch(GenericCommandMessage.asCommandMessage(command), (message, r) -> result.set(r));
+        CommandResultMessage<?> r = result.get();
+        if (r == null) {
+            throw new IllegalStateException("the command bus did not handle " + command.type() + " synchronously");
+        }
+        if (!r.isExceptional()) {
+            return new Outcome.Accepted(command.id());
+        }
+        Throwable error = r.exceptionResult();
+        if (error instanceof CommandRejectedException rejected) {
+            return new Outcome.Rejected(command.id(), rejected.code(), rejected.rejection().message());
+        }
+        if (grouped) {
+            throw new GroupPoisoned(error);
+        }
+        throw error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error);
+    }
+
+    private static boolean isConflict(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConcurrencyException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return SqlStateDuplicateKeyResolver.isUniqueViolation(failure);
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(50L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops taking commands, finishes those queued, and waits for the writer to end. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Submission left;
+        while ((left = queue.poll()) != null) {
+            left.outcome().completeExceptionally(new IllegalStateException("the ledger shut down before this command ran"));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.ledger.domain.account;
+
+import dev.ledger.domain.command.CommandChecks;
+import dev.ledger.domain.command.CommandRejectedException;
+import dev.ledger.domain.command.Deposit;
+import dev.ledger.domain.command.OpenAccount;
+import dev.ledger.domain.command.Transfer;
+import dev.ledger.domain.command.Withdraw;
+import dev.ledger.domain.value.AccountId;
+import dev.ledger.domain.value.AccountType;
+import dev.ledger.domain.value.RejectionCode;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.modelling.command.Aggregate;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Handles the commands on accounts. Checks run in the order of precedence of {@code accounting.md}:
+ * first the command alone ({@link CommandChecks}), then the accounts it names, source before target.
+ * A transfer loads both accounts in one unit of work, so its legs commit together or not at all.
+ */
+public class AccountCommandHandler {
+
+    private final AccountRepository accounts;
+
+    public AccountCommandHandler(AccountRepository accounts) {
+        this.accounts = Objects.requireNonNull(accounts, "accounts");
+    }
+
+    @CommandHandler
+    public void handle(OpenAccount command) {
+        CommandChecks.require(command);
+        AccountId id = AccountId.parse(command.account());
+        Optional<Aggregate<Account>> existing = find(id);
+        if (existing.isPresent()) {
+            if (existing.get().invoke(Account::isRetired)) {
+                throw new CommandRejectedException(RejectionCode.ACCOUNT_RETIRED, id + " is retired");
+            }
+            throw new CommandRejectedException(RejectionCode.ACCOUNT_ALREADY_OPEN, id + " is already open");
+        }
+        if (id.type() == AccountType.LEGACY) {
+            for (AccountType other : new AccountType[]{AccountType.FUTURES, AccountType.COPY, AccountType.ELITE}) {
+                if (find(AccountId.of(id.user(), other)).isPresent()) {
+                    throw new CommandRejectedException(RejectionCode.MIGRATION_RESTRICTED,
+                            "a LEGACY account comes from the old system: user " + id.user() + " already has " + other);
+                }
+            }
+        } else {
+            Optional<Aggregate<Account>> legacy = find(AccountId.of(id.user(), AccountType.LEGACY));
+            if (legacy.isPresent() && !legacy.get().invoke(Account::isRetired)) {
+                throw new CommandRejectedException(RejectionCode.MIGRATION_RESTRICTED,
+                        "user " + id.user() + " has a LEGACY account; its migration opens " + id.type());
+            }
+        }
+        accounts.open(id);
+    }
+
+    @CommandHandler
+    public void handle(Deposit command) {
+        CommandChecks.require(command);
+        Aggregate<Account> account = open(AccountId.parse(command.account()));
+        account.execute(a -> a.deposit(command.asset(), command.amount()));
+    }
+
+    @CommandHandler
+    public void handle(Withdraw command) {
+        CommandChecks.require(command);
+        Aggregate<Account> account = open(AccountId.parse(command.account()));
+        account.execute(a -> a.withdraw(command.asset(), command.amount()));
+    }
+
+    @CommandHandler
+    public void handle(Transfer command) {
+        CommandChecks.require(command);
+        AccountId fromId = AccountId.parse(command.from());
+        AccountId toId = AccountId.parse(command.to());
+        Aggregate<Account> from = existing(fromId);
+        Aggregate<Account> to = existing(toId);
+        requireNotRetired(from, fromId);
+        requireNotRetired(to, toId);
+        from.execute(a -> a.sendTransfer(command.id(), toId.toString(), command.asset(), command.amount()));
+        to.execute(a -> a.receiveTransfer(command.id(), fromId.toString(), command.asset(), command.amount()));
+        from.execute(a -> a.settleTransfer(command.id(), toId.toString(), command.asset(), command.amount()));
+    }
+
+    /** An existing account that is not retired, or the refusal that says why not. */
+    private Aggregate<Account> open(AccountId id) {
+        Aggregate<Account> account = existing(id);
+        requireNotRetired(account, id);
+        return account;
+    }
+
+    private Aggregate<Account> existing(AccountId id) {
+        return find(id).orElseThrow(() ->
+                new CommandRejectedException(RejectionCode.ACCOUNT_NOT_FOUND, id + " is not open"));
+    }
+
+    private static void requireNotRetired(Aggregate<Account> account, AccountId id) {
+        if (account.invoke(Account::isRetired)) {
+            throw new CommandRejectedException(RejectionCode.ACCOUNT_RETIRED,
+                    id + " is retired; its history stays readable");
+        }
+    }
+
+    private Optional<Aggregate<Account>> find(AccountId id) {
+        return accounts.find(id);
+    }
+}

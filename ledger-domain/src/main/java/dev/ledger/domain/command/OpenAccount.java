@@ -1,0 +1,5 @@
+package dev.ledger.domain.command;
+
+/** Opens the account {@code USER:TYPE}. */
+public record OpenAccount(String id, String account) implements LedgerCommand {
+}

@@ -1,0 +1,5 @@
+package dev.ledger.projections.accounts;
+
+/** Asks for the accounts of one user. */
+public record FindAccounts(String user) {
+}

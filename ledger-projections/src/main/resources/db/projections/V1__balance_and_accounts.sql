@@ -1,0 +1,21 @@
+-- Read models. Disposable: every row here can be rebuilt from the event store.
+
+CREATE TABLE rm_account (
+    account      VARCHAR(80) NOT NULL,
+    user_name    VARCHAR(64) NOT NULL,
+    account_type VARCHAR(8)  NOT NULL,
+    status       VARCHAR(8)  NOT NULL,
+    opened_at    VARCHAR(40) NOT NULL,
+    PRIMARY KEY (account)
+);
+CREATE INDEX rm_account_user ON rm_account (user_name);
+
+CREATE TABLE rm_balance (
+    account              VARCHAR(80)    NOT NULL,
+    asset                VARCHAR(20)    NOT NULL,
+    wallet               NUMERIC(38, 8) NOT NULL,
+    in_transit           NUMERIC(38, 8) NOT NULL,
+    isolated_margin      NUMERIC(38, 8) NOT NULL,
+    cross_initial_margin NUMERIC(38, 8) NOT NULL,
+    PRIMARY KEY (account, asset)
+);
