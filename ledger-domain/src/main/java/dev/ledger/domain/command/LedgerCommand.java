@@ -7,7 +7,8 @@ package dev.ledger.domain.command;
  * value can reach the ledger and be refused with its code instead of failing in a constructor.
  */
 public sealed interface LedgerCommand
-        permits OpenAccount, Deposit, Withdraw, Transfer {
+        permits OpenAccount, Deposit, Withdraw, Transfer, ConfigureSymbol, UpdateMarkPrice, RecordFill,
+        AdjustIsolatedMargin, SettleFunding, Liquidate, SetMigrationPhase, StartMigration {
 
     String id();
 

@@ -1,0 +1,6 @@
+package dev.ledger.domain.value;
+
+/** The side of a net position. */
+public enum PositionSide {
+    LONG, SHORT
+}
