@@ -8,7 +8,9 @@ import dev.ledger.api.write.BoundedAggregateCache;
 import dev.ledger.api.write.GroupCommitWriter;
 import dev.ledger.domain.account.Account;
 import dev.ledger.domain.account.AccountCommandHandler;
-import dev.ledger.domain.account.AccountRepository;
+import dev.ledger.domain.market.Market;
+import dev.ledger.domain.market.MarketCommandHandler;
+import dev.ledger.domain.support.EventSourcedAggregates;
 import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.projections.accounts.AccountsProjection;
 import dev.ledger.projections.accounts.AccountsView;
@@ -81,15 +83,24 @@ public final class Ledger implements AutoCloseable {
                     .cleanupDelay(10_000)
                     .build();
             this.aggregateCache = new BoundedAggregateCache(builder.aggregateCacheSize);
-            EventSourcingRepository<Account> accounts = EventSourcingRepository.builder(Account.class)
+            EventSourcingRepository<Account> accountRepository = EventSourcingRepository.builder(Account.class)
                     .eventStore(eventStore)
                     .cache(aggregateCache)
                     // Only the single writer thread touches aggregates; see GroupCommitWriter.
                     .lockFactory(NullLockFactory.INSTANCE)
                     .build();
+            EventSourcingRepository<Market> marketRepository = EventSourcingRepository.builder(Market.class)
+                    .eventStore(eventStore)
+                    .cache(aggregateCache)
+                    .lockFactory(NullLockFactory.INSTANCE)
+                    .build();
             SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
+            MarketCommandHandler marketHandler = new MarketCommandHandler(
+                    new EventSourcedAggregates<>(Market.class, marketRepository, eventStore, aggregateCache));
+            new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
             new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(
-                    new AccountRepository(accounts, eventStore, aggregateCache))).subscribe(commandBus);
+                    new EventSourcedAggregates<>(Account.class, accountRepository, eventStore, aggregateCache),
+                    marketHandler::current)).subscribe(commandBus);
             this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache,
                     builder.clock == null ? Clock.systemUTC() : builder.clock,
                     builder.queueCapacity, builder.maxGroupSize);

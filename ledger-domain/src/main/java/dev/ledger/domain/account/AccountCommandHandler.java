@@ -1,31 +1,42 @@
 package dev.ledger.domain.account;
 
+import dev.ledger.domain.command.AdjustIsolatedMargin;
 import dev.ledger.domain.command.CommandChecks;
 import dev.ledger.domain.command.CommandRejectedException;
 import dev.ledger.domain.command.Deposit;
+import dev.ledger.domain.command.Liquidate;
 import dev.ledger.domain.command.OpenAccount;
+import dev.ledger.domain.command.RecordFill;
+import dev.ledger.domain.command.SettleFunding;
 import dev.ledger.domain.command.Transfer;
 import dev.ledger.domain.command.Withdraw;
+import dev.ledger.domain.market.MarketState;
+import dev.ledger.domain.support.EventSourcedAggregates;
 import dev.ledger.domain.value.AccountId;
 import dev.ledger.domain.value.AccountType;
 import dev.ledger.domain.value.RejectionCode;
+import dev.ledger.domain.value.SymbolSpec;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Handles the commands on accounts. Checks run in the order of precedence of {@code accounting.md}:
- * first the command alone ({@link CommandChecks}), then the accounts it names, source before target.
- * A transfer loads both accounts in one unit of work, so its legs commit together or not at all.
+ * first the command alone ({@link CommandChecks}, then the symbol and its leverage limit), then the
+ * accounts it names, source before target. A transfer loads both accounts in one unit of work, so
+ * its legs commit together or not at all.
  */
 public class AccountCommandHandler {
 
-    private final AccountRepository accounts;
+    private final EventSourcedAggregates<Account> accounts;
+    private final Supplier<MarketState> market;
 
-    public AccountCommandHandler(AccountRepository accounts) {
+    public AccountCommandHandler(EventSourcedAggregates<Account> accounts, Supplier<MarketState> market) {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
+        this.market = Objects.requireNonNull(market, "market");
     }
 
     @CommandHandler
@@ -53,7 +64,7 @@ public class AccountCommandHandler {
                         "user " + id.user() + " has a LEGACY account; its migration opens " + id.type());
             }
         }
-        accounts.open(id);
+        accounts.create(id.toString(), () -> new Account(id));
     }
 
     @CommandHandler
@@ -67,7 +78,8 @@ public class AccountCommandHandler {
     public void handle(Withdraw command) {
         CommandChecks.require(command);
         Aggregate<Account> account = open(AccountId.parse(command.account()));
-        account.execute(a -> a.withdraw(command.asset(), command.amount()));
+        MarketState marketNow = market.get();
+        account.execute(a -> a.withdraw(command.asset(), command.amount(), marketNow));
     }
 
     @CommandHandler
@@ -79,9 +91,59 @@ public class AccountCommandHandler {
         Aggregate<Account> to = existing(toId);
         requireNotRetired(from, fromId);
         requireNotRetired(to, toId);
-        from.execute(a -> a.sendTransfer(command.id(), toId.toString(), command.asset(), command.amount()));
+        MarketState marketNow = market.get();
+        from.execute(a -> a.sendTransfer(command.id(), toId.toString(), command.asset(), command.amount(), marketNow));
         to.execute(a -> a.receiveTransfer(command.id(), fromId.toString(), command.asset(), command.amount()));
         from.execute(a -> a.settleTransfer(command.id(), toId.toString(), command.asset(), command.amount()));
+    }
+
+    @CommandHandler
+    public void handle(RecordFill command) {
+        CommandChecks.require(command);
+        MarketState marketNow = market.get();
+        SymbolSpec spec = listed(marketNow, command.symbol());
+        if (command.leverage() > spec.maxLeverage()) {
+            throw new CommandRejectedException(RejectionCode.LEVERAGE_TOO_HIGH, "leverage " + command.leverage()
+                    + " is above the maximum of " + spec.maxLeverage() + " for " + command.symbol());
+        }
+        Aggregate<Account> account = open(AccountId.parse(command.account()));
+        account.execute(a -> a.recordFill(command, spec, marketNow));
+    }
+
+    @CommandHandler
+    public void handle(AdjustIsolatedMargin command) {
+        CommandChecks.require(command);
+        MarketState marketNow = market.get();
+        listed(marketNow, command.symbol());
+        Aggregate<Account> account = open(AccountId.parse(command.account()));
+        account.execute(a -> a.adjustIsolatedMargin(command.id(), command.symbol(), command.book(), command.amount(),
+                marketNow));
+    }
+
+    @CommandHandler
+    public void handle(SettleFunding command) {
+        CommandChecks.require(command);
+        listed(market.get(), command.symbol());
+        Aggregate<Account> account = open(AccountId.parse(command.account()));
+        account.execute(a -> a.settleFunding(command.id(), command.symbol(), command.book(), command.rate(),
+                command.markPrice()));
+    }
+
+    @CommandHandler
+    public void handle(Liquidate command) {
+        CommandChecks.require(command);
+        listed(market.get(), command.symbol());
+        Aggregate<Account> account = open(AccountId.parse(command.account()));
+        account.execute(a -> a.liquidate(command.id(), command.symbol(), command.book(), command.price()));
+    }
+
+    private static SymbolSpec listed(MarketState market, String symbol) {
+        SymbolSpec spec = market.symbol(symbol);
+        if (spec == null) {
+            throw new CommandRejectedException(RejectionCode.UNKNOWN_SYMBOL,
+                    symbol + " is not listed (ConfigureSymbol first)");
+        }
+        return spec;
     }
 
     /** An existing account that is not retired, or the refusal that says why not. */
@@ -104,6 +166,6 @@ public class AccountCommandHandler {
     }
 
     private Optional<Aggregate<Account>> find(AccountId id) {
-        return accounts.find(id);
+        return accounts.find(id.toString());
     }
 }

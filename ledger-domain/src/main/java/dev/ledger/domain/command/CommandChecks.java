@@ -1,12 +1,15 @@
 package dev.ledger.domain.command;
 
 import dev.ledger.domain.value.AccountId;
+import dev.ledger.domain.value.AccountType;
+import dev.ledger.domain.value.Book;
 import dev.ledger.domain.value.Decimals;
 import dev.ledger.domain.value.Names;
 import dev.ledger.domain.value.RejectionCode;
 
 import java.math.BigDecimal;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The checks of a command alone (no state), in the order of precedence of {@code accounting.md}:
@@ -30,6 +33,51 @@ public final class CommandChecks {
             violation = external("Withdraw", withdraw.account(), withdraw.asset(), withdraw.amount());
         } else if (command instanceof Transfer transfer) {
             violation = transfer(transfer);
+        } else if (command instanceof ConfigureSymbol configure) {
+            violation = firstOf(
+                    () -> name("symbol", configure.symbol()),
+                    () -> name("settleAsset", configure.settleAsset()),
+                    () -> check(isRate(configure.maintenanceMarginRate()) && configure.maintenanceMarginRate().signum() >= 0
+                                    && configure.maintenanceMarginRate().compareTo(BigDecimal.ONE) < 0,
+                            "maintenanceMarginRate must be in [0, 1) with at most 8 fractional digits", configure.maintenanceMarginRate()),
+                    () -> leverage("maxLeverage", configure.maxLeverage()));
+        } else if (command instanceof UpdateMarkPrice mark) {
+            violation = firstOf(
+                    () -> name("symbol", mark.symbol()),
+                    () -> priceOrQuantity("price", mark.price()));
+        } else if (command instanceof RecordFill fill) {
+            violation = firstOf(
+                    () -> account("account", fill.account()),
+                    () -> leader(fill),
+                    () -> name("symbol", fill.symbol()),
+                    () -> priceOrQuantity("quantity", fill.quantity()),
+                    () -> priceOrQuantity("price", fill.price()),
+                    () -> check(Decimals.isValidFee(fill.fee()),
+                            "fee must be >= 0, at most 10^15, with at most 8 fractional digits", fill.fee()),
+                    () -> leverage("leverage", fill.leverage()));
+        } else if (command instanceof AdjustIsolatedMargin adjust) {
+            violation = firstOf(
+                    () -> account("account", adjust.account()),
+                    () -> name("symbol", adjust.symbol()),
+                    () -> check(Decimals.isValidSignedAmount(adjust.amount()),
+                            "amount must be non-zero, at most 10^15 in size, with at most 8 fractional digits", adjust.amount()));
+        } else if (command instanceof SettleFunding funding) {
+            violation = firstOf(
+                    () -> account("account", funding.account()),
+                    () -> name("symbol", funding.symbol()),
+                    () -> check(isRate(funding.rate()) && funding.rate().abs().compareTo(BigDecimal.ONE) < 0,
+                            "rate must be in (-1, 1) with at most 8 fractional digits", funding.rate()),
+                    () -> priceOrQuantity("markPrice", funding.markPrice()));
+        } else if (command instanceof Liquidate liquidate) {
+            violation = firstOf(
+                    () -> account("account", liquidate.account()),
+                    () -> name("symbol", liquidate.symbol()),
+                    () -> priceOrQuantity("price", liquidate.price()));
+        } else if (command instanceof StartMigration start) {
+            violation = AccountId.isValidUser(start.user()) ? null
+                    : new Rejection(RejectionCode.INVALID_ACCOUNT, "user must match [A-Za-z0-9_.-]{1,64}: " + quote(start.user()));
+        } else if (command instanceof SetMigrationPhase) {
+            violation = null;
         } else {
             violation = null;
         }
@@ -92,13 +140,64 @@ public final class CommandChecks {
     }
 
     static Rejection money(String asset, BigDecimal amount) {
-        if (!Names.isValidAsset(asset)) {
-            return new Rejection(RejectionCode.INVALID_AMOUNT, "asset must match [A-Z0-9]{1,20}: " + quote(asset));
+        Rejection badAsset = name("asset", asset);
+        if (badAsset != null) {
+            return badAsset;
         }
         if (!Decimals.isValidPositiveAmount(amount)) {
             return new Rejection(RejectionCode.INVALID_AMOUNT,
                     "amount must be positive, at most 10^15, with at most 8 fractional digits: "
                             + (amount == null ? "missing" : amount.toPlainString()));
+        }
+        return null;
+    }
+
+    @SafeVarargs
+    private static Rejection firstOf(Supplier<Rejection>... checks) {
+        for (Supplier<Rejection> check : checks) {
+            Rejection rejection = check.get();
+            if (rejection != null) {
+                return rejection;
+            }
+        }
+        return null;
+    }
+
+    private static Rejection check(boolean valid, String rule, BigDecimal value) {
+        return valid ? null : new Rejection(RejectionCode.INVALID_AMOUNT,
+                rule + ": " + (value == null ? "missing" : value.toPlainString()));
+    }
+
+    private static boolean isRate(BigDecimal rate) {
+        return rate != null && Decimals.fractionalDigits(rate) <= Decimals.SCALE;
+    }
+
+    private static Rejection priceOrQuantity(String field, BigDecimal value) {
+        return check(Decimals.isValidPriceOrQuantity(value),
+                field + " must be positive, at most 10^12, with at most 8 fractional digits", value);
+    }
+
+    private static Rejection leverage(String field, Integer leverage) {
+        return leverage != null && leverage >= 1 ? null
+                : new Rejection(RejectionCode.INVALID_AMOUNT, field + " must be an integer >= 1: " + leverage);
+    }
+
+    /** Asset and symbol names; a malformed one is refused as an invalid amount (it names what is counted). */
+    private static Rejection name(String field, String name) {
+        return Names.isValidAsset(name) ? null
+                : new Rejection(RejectionCode.INVALID_AMOUNT, field + " must match [A-Z0-9]{1,20}: " + quote(name));
+    }
+
+    /** A copy fill on a LEGACY account names the copied elite trader; a leader given anywhere must be a user name. */
+    private static Rejection leader(RecordFill fill) {
+        if (fill.leader() != null && !AccountId.isValidUser(fill.leader())) {
+            return new Rejection(RejectionCode.INVALID_ACCOUNT, "leader must be a user name [A-Za-z0-9_.-]{1,64}: "
+                    + quote(fill.leader()));
+        }
+        AccountId account = AccountId.parse(fill.account());
+        if (account.type() == AccountType.LEGACY && fill.book() == Book.COPY && fill.leader() == null) {
+            return new Rejection(RejectionCode.INVALID_ACCOUNT,
+                    "a COPY-book fill on a LEGACY account must name the copied elite trader in leader");
         }
         return null;
     }

@@ -6,7 +6,9 @@ package dev.ledger.domain.event;
  * with a new {@code @Revision} and an upcaster.
  */
 public sealed interface AccountEvent
-        permits AccountOpened, FundsDeposited, FundsWithdrawn, TransferSent, TransferReceived, TransferSettled {
+        permits AccountOpened, FundsDeposited, FundsWithdrawn, TransferSent, TransferReceived, TransferSettled,
+        PositionOpened, PositionIncreased, PositionReduced, FeeCharged, IsolatedMarginAdjusted, FundingSettled,
+        PositionLiquidated, InsuranceFundCovered {
 
     /** The account ({@code USER:TYPE}) whose event stream this event belongs to. */
     String account();

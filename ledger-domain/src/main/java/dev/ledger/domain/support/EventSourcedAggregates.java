@@ -1,0 +1,58 @@
+package dev.ledger.domain.support;
+
+import org.axonframework.common.caching.Cache;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.modelling.command.Aggregate;
+import org.axonframework.modelling.command.Repository;
+
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Finds and creates event-sourced aggregates of one type. Whether an aggregate exists is answered
+ * without an exception where the answer is in memory (the aggregate cache, or an aggregate created
+ * earlier in the same command group), and with one look at the event store otherwise; only
+ * aggregates that exist are loaded.
+ */
+public final class EventSourcedAggregates<T> {
+
+    private final String createdInGroupKey;
+    private final Repository<T> repository;
+    private final EventStore eventStore;
+    private final Cache cache;
+
+    public EventSourcedAggregates(Class<T> type, Repository<T> repository, EventStore eventStore, Cache cache) {
+        this.createdInGroupKey = EventSourcedAggregates.class.getName() + ".created." + type.getName();
+        this.repository = Objects.requireNonNull(repository, "repository");
+        this.eventStore = Objects.requireNonNull(eventStore, "eventStore");
+        this.cache = cache;
+    }
+
+    public Optional<Aggregate<T>> find(String id) {
+        boolean exists = (cache != null && cache.containsKey(id))
+                || createdInGroup().contains(id)
+                || eventStore.lastSequenceNumberFor(id).isPresent();
+        return exists ? Optional.of(repository.load(id)) : Optional.empty();
+    }
+
+    /** Creates an aggregate; {@code factory} must apply its first event. */
+    public Aggregate<T> create(String id, Callable<T> factory) {
+        try {
+            Aggregate<T> aggregate = repository.newInstance(factory);
+            createdInGroup().add(id);
+            return aggregate;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create " + id, e);
+        }
+    }
+
+    private Set<String> createdInGroup() {
+        return CurrentUnitOfWork.get().root().getOrComputeResource(createdInGroupKey, k -> new HashSet<>());
+    }
+}
