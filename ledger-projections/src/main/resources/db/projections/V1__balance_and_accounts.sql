@@ -10,12 +10,12 @@ CREATE TABLE rm_account (
 );
 CREATE INDEX rm_account_user ON rm_account (user_name);
 
+-- Booked money per account and asset. Margins, unrealized PnL, equity and available are computed at
+-- query time from rm_position and the latest marks, so they are current with every mark tick.
 CREATE TABLE rm_balance (
-    account              VARCHAR(80)    NOT NULL,
-    asset                VARCHAR(20)    NOT NULL,
-    wallet               NUMERIC(38, 8) NOT NULL,
-    in_transit           NUMERIC(38, 8) NOT NULL,
-    isolated_margin      NUMERIC(38, 8) NOT NULL,
-    cross_initial_margin NUMERIC(38, 8) NOT NULL,
+    account    VARCHAR(80)    NOT NULL,
+    asset      VARCHAR(20)    NOT NULL,
+    wallet     NUMERIC(38, 8) NOT NULL,
+    in_transit NUMERIC(38, 8) NOT NULL,
     PRIMARY KEY (account, asset)
 );

@@ -18,7 +18,18 @@ import dev.ledger.projections.accounts.FindAccounts;
 import dev.ledger.projections.balance.BalanceProjection;
 import dev.ledger.projections.balance.BalanceView;
 import dev.ledger.projections.balance.FindBalance;
+import dev.ledger.projections.market.MarketProjection;
+import dev.ledger.projections.performance.FindPerformance;
+import dev.ledger.projections.performance.PerformanceProjection;
+import dev.ledger.projections.performance.PerformanceView;
+import dev.ledger.projections.positions.PositionsProjection;
+import dev.ledger.projections.risk.FindRisk;
+import dev.ledger.projections.risk.RiskQueries;
+import dev.ledger.projections.risk.RiskView;
 import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
+import dev.ledger.domain.event.EventMetadata;
 import org.axonframework.commandhandling.AnnotationCommandHandlerAdapter;
 import org.axonframework.common.lock.NullLockFactory;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -95,6 +106,9 @@ public final class Ledger implements AutoCloseable {
                     .lockFactory(NullLockFactory.INSTANCE)
                     .build();
             SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
+            // Every event carries the id of the command that caused it (audit, per-command sampling).
+            commandBus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(
+                    List.of(new SimpleCorrelationDataProvider(EventMetadata.COMMAND_ID))));
             MarketCommandHandler marketHandler = new MarketCommandHandler(
                     new EventSourcedAggregates<>(Market.class, marketRepository, eventStore, aggregateCache));
             new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
@@ -116,7 +130,11 @@ public final class Ledger implements AutoCloseable {
             Map<String, Object> projections = new LinkedHashMap<>();
             projections.put(AccountsProjection.NAME, new AccountsProjection(store.transactions()));
             projections.put(BalanceProjection.NAME, new BalanceProjection(store.transactions()));
-            this.readModels = new ReadModels(store, eventStore, queryBus, projections);
+            projections.put(PositionsProjection.NAME, new PositionsProjection(store.transactions()));
+            projections.put(MarketProjection.NAME, new MarketProjection(store.transactions()));
+            projections.put(PerformanceProjection.NAME, new PerformanceProjection(store.transactions()));
+            this.readModels = new ReadModels(store, eventStore, queryBus, projections,
+                    List.of(new RiskQueries(store.transactions())));
             if (builder.startReadModels) {
                 readModels.start();
             }
@@ -161,6 +179,18 @@ public final class Ledger implements AutoCloseable {
     public Optional<BalanceView> balance(String account) {
         awaitReadModels();
         return queries.query(new FindBalance(account), ResponseTypes.optionalInstanceOf(BalanceView.class)).join();
+    }
+
+    /** The risk view of an account at the latest marks. */
+    public Optional<RiskView> risk(String account) {
+        awaitReadModels();
+        return queries.query(new FindRisk(account), ResponseTypes.optionalInstanceOf(RiskView.class)).join();
+    }
+
+    /** The performance view of an account at the latest marks. */
+    public Optional<PerformanceView> performance(String account) {
+        awaitReadModels();
+        return queries.query(new FindPerformance(account), ResponseTypes.optionalInstanceOf(PerformanceView.class)).join();
     }
 
     /** The accounts of a user, in the order FUTURES, COPY, ELITE, LEGACY. */

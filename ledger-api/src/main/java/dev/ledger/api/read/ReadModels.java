@@ -32,8 +32,10 @@ public final class ReadModels implements AutoCloseable {
     private final LedgerStore store;
     private final Map<String, TrackingEventProcessor> processors = new LinkedHashMap<>();
 
-    public ReadModels(LedgerStore store, EventStore eventStore, QueryBus queryBus, Map<String, Object> projections) {
+    public ReadModels(LedgerStore store, EventStore eventStore, QueryBus queryBus, Map<String, Object> projections,
+                      List<Object> queryOnlyHandlers) {
         this.store = store;
+        queryOnlyHandlers.forEach(handler -> new AnnotationQueryHandlerAdapter<>(handler).subscribe(queryBus));
         projections.forEach((name, projection) -> {
             new AnnotationQueryHandlerAdapter<>(projection).subscribe(queryBus);
             TrackingEventProcessor processor = TrackingEventProcessor.builder()

@@ -7,6 +7,7 @@ import dev.ledger.api.store.StoreException;
 import dev.ledger.domain.command.CommandFingerprint;
 import dev.ledger.domain.command.CommandRejectedException;
 import dev.ledger.domain.command.LedgerCommand;
+import dev.ledger.domain.event.EventMetadata;
 import dev.ledger.domain.value.Names;
 import dev.ledger.domain.value.RejectionCode;
 import org.axonframework.commandhandling.CommandBus;
@@ -271,7 +272,8 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private Outcome dispatch(LedgerCommand command, boolean grouped) {
         AtomicReference<CommandResultMessage<?>> result = new AtomicReference<>();
-        commandBus.dispatch(GenericCommandMessage.asCommandMessage(command), (message, r) -> result.set(r));
+        commandBus.dispatch(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(EventMetadata.COMMAND_ID, command.id())),
+                (message, r) -> result.set(r));
         CommandResultMessage<?> r = result.get();
         if (r == null) {
             throw new IllegalStateException("the command bus did not handle " + command.type() + " synchronously");
