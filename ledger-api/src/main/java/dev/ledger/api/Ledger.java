@@ -8,6 +8,17 @@ import dev.ledger.api.write.BoundedAggregateCache;
 import dev.ledger.api.write.GroupCommitWriter;
 import dev.ledger.domain.account.Account;
 import dev.ledger.domain.account.AccountCommandHandler;
+import dev.ledger.domain.account.MigrationCommandHandler;
+import dev.ledger.domain.migration.MigrationSaga;
+import dev.ledger.domain.migration.MigrationSettings;
+import dev.ledger.api.migration.InjectedResources;
+import dev.ledger.api.migration.JdbcMigrationReminders;
+import dev.ledger.api.migration.MigrationSagaReactions;
+import dev.ledger.api.migration.ReminderPoller;
+import dev.ledger.api.write.EventCapture;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.modelling.saga.AnnotatedSagaManager;
+import org.axonframework.modelling.saga.repository.AnnotatedSagaRepository;
 import dev.ledger.domain.market.Market;
 import dev.ledger.domain.market.MarketCommandHandler;
 import dev.ledger.domain.support.EventSourcedAggregates;
@@ -19,6 +30,15 @@ import dev.ledger.projections.balance.BalanceProjection;
 import dev.ledger.projections.balance.BalanceView;
 import dev.ledger.projections.balance.FindBalance;
 import dev.ledger.projections.market.MarketProjection;
+import dev.ledger.projections.migration.FindMigration;
+import dev.ledger.projections.migration.FindMigrationSummary;
+import dev.ledger.projections.migration.FindMigrations;
+import dev.ledger.projections.migration.MigrationList;
+import dev.ledger.projections.migration.MigrationProjection;
+import dev.ledger.projections.migration.MigrationState;
+import dev.ledger.projections.migration.MigrationSummary;
+import dev.ledger.projections.migration.MigrationView;
+import dev.ledger.domain.command.StartMigration;
 import dev.ledger.projections.performance.FindPerformance;
 import dev.ledger.projections.performance.PerformanceProjection;
 import dev.ledger.projections.performance.PerformanceView;
@@ -74,6 +94,7 @@ public final class Ledger implements AutoCloseable {
     private final EmbeddedEventStore eventStore;
     private final BoundedAggregateCache aggregateCache;
     private final GroupCommitWriter writer;
+    private final ReminderPoller reminderPoller;
     private final ReadModels readModels;
     private final QueryGateway queries;
     private final Duration readModelTimeout;
@@ -88,8 +109,10 @@ public final class Ledger implements AutoCloseable {
                 ? LedgerStore.using(builder.dataSource, (int) builder.gapTimeout.toMillis())
                 : LedgerStore.open(builder.store, (int) builder.gapTimeout.toMillis());
         try {
+            EventCapture capture = new EventCapture();
             this.eventStore = EmbeddedEventStore.builder()
                     .storageEngine(store.eventStorage())
+                    .messageMonitor(capture)
                     .fetchDelay(builder.pollInterval.toMillis())
                     .cleanupDelay(10_000)
                     .build();
@@ -112,12 +135,27 @@ public final class Ledger implements AutoCloseable {
             MarketCommandHandler marketHandler = new MarketCommandHandler(
                     new EventSourcedAggregates<>(Market.class, marketRepository, eventStore, aggregateCache));
             new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
-            new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(
-                    new EventSourcedAggregates<>(Account.class, accountRepository, eventStore, aggregateCache),
-                    marketHandler::current)).subscribe(commandBus);
-            this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache,
-                    builder.clock == null ? Clock.systemUTC() : builder.clock,
-                    builder.queueCapacity, builder.maxGroupSize);
+            EventSourcedAggregates<Account> accounts =
+                    new EventSourcedAggregates<>(Account.class, accountRepository, eventStore, aggregateCache);
+            new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, marketHandler::current))
+                    .subscribe(commandBus);
+            JdbcMigrationReminders reminders = new JdbcMigrationReminders(store.transactions());
+            new AnnotationCommandHandlerAdapter<>(new MigrationCommandHandler(accounts, reminders)).subscribe(commandBus);
+            AnnotatedSagaRepository<MigrationSaga> sagaRepository = AnnotatedSagaRepository.<MigrationSaga>builder()
+                    .sagaType(MigrationSaga.class)
+                    .sagaStore(store.sagaStore())
+                    .resourceInjector(new InjectedResources(List.of(commandBus, reminders,
+                            new MigrationSettings(builder.migrationOverdueAfter))))
+                    .build();
+            AnnotatedSagaManager<MigrationSaga> sagaManager = AnnotatedSagaManager.<MigrationSaga>builder()
+                    .sagaType(MigrationSaga.class)
+                    .sagaRepository(sagaRepository)
+                    .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
+                    .build();
+            Clock clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
+            this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache, capture,
+                    new MigrationSagaReactions(sagaManager), clock, builder.queueCapacity, builder.maxGroupSize);
+            this.reminderPoller = new ReminderPoller(reminders, writer, clock, builder.reminderInterval);
             commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
                 if (!writer.isWriterThread()) {
                     throw new IllegalStateException("ledger commands must run on the writer thread; use Ledger.submit");
@@ -133,6 +171,7 @@ public final class Ledger implements AutoCloseable {
             projections.put(PositionsProjection.NAME, new PositionsProjection(store.transactions()));
             projections.put(MarketProjection.NAME, new MarketProjection(store.transactions()));
             projections.put(PerformanceProjection.NAME, new PerformanceProjection(store.transactions()));
+            projections.put(MigrationProjection.NAME, new MigrationProjection(store.transactions()));
             this.readModels = new ReadModels(store, eventStore, queryBus, projections,
                     List.of(new RiskQueries(store.transactions())));
             if (builder.startReadModels) {
@@ -193,6 +232,42 @@ public final class Ledger implements AutoCloseable {
         return queries.query(new FindPerformance(account), ResponseTypes.optionalInstanceOf(PerformanceView.class)).join();
     }
 
+    /** The migration status of a user (NOT_STARTED also for a user with no legacy account). */
+    public MigrationView migration(String user) {
+        awaitReadModels();
+        return queries.query(new FindMigration(user), ResponseTypes.instanceOf(MigrationView.class)).join();
+    }
+
+    /** The global migration phase and the number of legacy users per migration state. */
+    public MigrationSummary migrationSummary() {
+        awaitReadModels();
+        return queries.query(new FindMigrationSummary(), ResponseTypes.instanceOf(MigrationSummary.class)).join();
+    }
+
+    /** Up to {@code limit} users in {@code state}, ordered by user name. */
+    public List<MigrationView> migrations(MigrationState state, int limit) {
+        awaitReadModels();
+        return queries.query(new FindMigrations(state, limit), ResponseTypes.instanceOf(MigrationList.class)).join()
+                .migrations();
+    }
+
+    /**
+     * Starts the migration of the next {@code limit} legacy users that have not started, in user-name
+     * order. Each start has the id {@code migrate-start:USER}, so a wave that is run again (after a crash,
+     * or on another node) starts nobody twice. Returns the outcomes.
+     */
+    public List<Outcome> startMigrationWave(int limit) {
+        List<StartMigration> starts = migrations(MigrationState.NOT_STARTED, limit).stream()
+                .map(m -> new StartMigration("migrate-start:" + m.user(), m.user()))
+                .toList();
+        return executeAll(starts);
+    }
+
+    /** Fires the migration reminders due by the ledger's clock now (they also fire by themselves). */
+    public int fireDueMigrationReminders() {
+        return reminderPoller.fireDue();
+    }
+
     /** The accounts of a user, in the order FUTURES, COPY, ELITE, LEGACY. */
     public AccountsView accounts(String user) {
         awaitReadModels();
@@ -222,6 +297,7 @@ public final class Ledger implements AutoCloseable {
     @Override
     public void close() {
         try {
+            reminderPoller.close();
             writer.close();
         } finally {
             try {
@@ -260,6 +336,8 @@ public final class Ledger implements AutoCloseable {
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration readModelTimeout = Duration.ofSeconds(60);
         private boolean startReadModels = true;
+        private Duration migrationOverdueAfter = MigrationSettings.DEFAULT_OVERDUE_AFTER;
+        private Duration reminderInterval = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -313,6 +391,9 @@ public final class Ledger implements AutoCloseable {
         /** How long tracking readers wait for a gap in the event index (appends are serialised, see docs). */
         public Builder gapTimeout(Duration gapTimeout) {
             this.gapTimeout = positive(gapTimeout, "gapTimeout");
+            if (gapTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("gapTimeout must be below 24 days, got " + gapTimeout);
+            }
             return this;
         }
 
@@ -325,6 +406,18 @@ public final class Ledger implements AutoCloseable {
         /** How long queries wait for read models to catch up before failing. */
         public Builder readModelTimeout(Duration readModelTimeout) {
             this.readModelTimeout = positive(readModelTimeout, "readModelTimeout");
+            return this;
+        }
+
+        /** How long a migration may wait for copy and elite positions to close before it is overdue (14 days). */
+        public Builder migrationOverdueAfter(Duration overdueAfter) {
+            this.migrationOverdueAfter = positive(overdueAfter, "migrationOverdueAfter");
+            return this;
+        }
+
+        /** How often due migration reminders are looked for (default 5 s). */
+        public Builder reminderInterval(Duration reminderInterval) {
+            this.reminderInterval = positive(reminderInterval, "reminderInterval");
             return this;
         }
 
@@ -354,8 +447,8 @@ public final class Ledger implements AutoCloseable {
 
         private static Duration positive(Duration value, String name) {
             Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + " must be positive and below 24 days, got " + value);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
             }
             return value;
         }

@@ -6,11 +6,14 @@ import dev.ledger.api.store.SqlStateDuplicateKeyResolver;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.domain.command.CommandFingerprint;
 import dev.ledger.domain.command.CommandRejectedException;
-import dev.ledger.domain.command.LedgerCommand;
+import dev.ledger.domain.command.Command;
 import dev.ledger.domain.event.EventMetadata;
 import dev.ledger.domain.value.Names;
 import dev.ledger.domain.value.RejectionCode;
 import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.ResultMessage;
 import org.axonframework.commandhandling.CommandResultMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.common.caching.Cache;
@@ -63,13 +66,17 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final JdbcTransactions transactions;
     private final Cache aggregateCache;
     private final CommandLog commandLog = new CommandLog();
+    private final EventCapture capture;
+    private final CommandReactions reactions;
+    /** Rounds of reactions to one command's events before the writer calls it a loop. */
+    private static final int MAX_REACTION_ROUNDS = 16;
     private final Clock clock;
     private final int maxGroupSize;
     private final BlockingQueue<Submission> queue;
     private final Thread thread;
     private volatile boolean running = true;
 
-    private record Submission(LedgerCommand command, CompletableFuture<Outcome> outcome) {
+    private record Submission(Command command, CompletableFuture<Outcome> outcome) {
     }
 
     /** A command failed with an error that is not a refusal: the group is redone one command at a time. */
@@ -80,7 +87,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, Cache aggregateCache,
+                             EventCapture capture, CommandReactions reactions,
                              Clock clock, int queueCapacity, int maxGroupSize) {
+        this.capture = Objects.requireNonNull(capture, "capture");
+        this.reactions = Objects.requireNonNull(reactions, "reactions");
         this.commandBus = Objects.requireNonNull(commandBus, "commandBus");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.aggregateCache = Objects.requireNonNull(aggregateCache, "aggregateCache");
@@ -105,7 +115,7 @@ public final class GroupCommitWriter implements AutoCloseable {
      * group has committed, or exceptionally if the store failed (then nothing was acknowledged, and the
      * command may be sent again with the same id).
      */
-    public CompletableFuture<Outcome> submit(LedgerCommand command) {
+    public CompletableFuture<Outcome> submit(Command command) {
         requireWellFormedId(command);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         if (!running) {
@@ -120,7 +130,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         return outcome;
     }
 
-    static void requireWellFormedId(LedgerCommand command) {
+    static void requireWellFormedId(Command command) {
         Objects.requireNonNull(command, "command");
         if (!Names.isValidCommandId(command.id())) {
             throw new IllegalArgumentException(command.type() + ": id must be a string of 1 to "
@@ -216,7 +226,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             List<CommandLog.Entry> recorded = new ArrayList<>();
             List<Outcome> outcomes = new ArrayList<>(group.size());
             for (Submission submission : group) {
-                LedgerCommand command = submission.command();
+                Command command = submission.command();
                 String fingerprint = CommandFingerprint.of(command);
                 CommandLog.Entry seen = known.get(command.id());
                 if (seen != null) {
@@ -270,18 +280,38 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private Outcome dispatch(LedgerCommand command, boolean grouped) {
-        AtomicReference<CommandResultMessage<?>> result = new AtomicReference<>();
-        commandBus.dispatch(GenericCommandMessage.asCommandMessage(command).andMetaData(Map.of(EventMetadata.COMMAND_ID, command.id())),
-                (message, r) -> result.set(r));
-        CommandResultMessage<?> r = result.get();
-        if (r == null) {
-            throw new IllegalStateException("the command bus did not handle " + command.type() + " synchronously");
+    /**
+     * Runs one command in its own nested unit of work: the handler, then the reactions to the events it
+     * caused. A refusal or a failing reaction rolls back only this command.
+     */
+    private Outcome dispatch(Command command, boolean grouped) {
+        CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command)
+                .andMetaData(Map.of(EventMetadata.COMMAND_ID, command.id()));
+        capture.start();
+        ResultMessage<?> result;
+        try {
+            UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(message);
+            result = unitOfWork.executeWithResult(() -> {
+                AtomicReference<CommandResultMessage<?>> handled = new AtomicReference<>();
+                commandBus.dispatch(message, (m, r) -> handled.set(r));
+                CommandResultMessage<?> r = handled.get();
+                if (r == null) {
+                    throw new IllegalStateException("the command bus did not handle " + command.type() + " synchronously");
+                }
+                if (r.isExceptional()) {
+                    Throwable error = r.exceptionResult();
+                    throw error instanceof Exception exception ? exception : new IllegalStateException(error);
+                }
+                react();
+                return null;
+            });
+        } finally {
+            capture.stop();
         }
-        if (!r.isExceptional()) {
+        if (!result.isExceptional()) {
             return new Outcome.Accepted(command.id());
         }
-        Throwable error = r.exceptionResult();
+        Throwable error = result.exceptionResult();
         if (error instanceof CommandRejectedException rejected) {
             return new Outcome.Rejected(command.id(), rejected.code(), rejected.rejection().message());
         }
@@ -289,6 +319,17 @@ public final class GroupCommitWriter implements AutoCloseable {
             throw new GroupPoisoned(error);
         }
         throw error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error);
+    }
+
+    private void react() throws Exception {
+        for (int round = 0; round < MAX_REACTION_ROUNDS; round++) {
+            List<EventMessage<?>> events = capture.drain();
+            if (events.isEmpty()) {
+                return;
+            }
+            reactions.react(events);
+        }
+        throw new IllegalStateException("reactions to one command did not settle after " + MAX_REACTION_ROUNDS + " rounds");
     }
 
     private static boolean isConflict(Throwable failure) {

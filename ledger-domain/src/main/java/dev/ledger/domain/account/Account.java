@@ -6,6 +6,13 @@ import dev.ledger.domain.command.RecordFill;
 import dev.ledger.domain.event.AccountOpened;
 import dev.ledger.domain.event.FeeCharged;
 import dev.ledger.domain.event.FundingSettled;
+import dev.ledger.domain.event.FundsMigratedIn;
+import dev.ledger.domain.event.FundsMigratedOut;
+import dev.ledger.domain.event.MigrationCompleted;
+import dev.ledger.domain.event.MigrationOverdue;
+import dev.ledger.domain.event.MigrationStarted;
+import dev.ledger.domain.event.PositionMigratedIn;
+import dev.ledger.domain.event.PositionMigratedOut;
 import dev.ledger.domain.event.FundsDeposited;
 import dev.ledger.domain.event.FundsWithdrawn;
 import dev.ledger.domain.event.InsuranceFundCovered;
@@ -28,10 +35,12 @@ import dev.ledger.domain.value.PositionSide;
 import dev.ledger.domain.value.RejectionCode;
 import dev.ledger.domain.value.Side;
 import dev.ledger.domain.value.SymbolSpec;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -57,6 +66,9 @@ public class Account {
     private AccountType type;
     private boolean retired;
     private boolean migrationStarted;
+    private Instant migrationStartedAt;
+    private boolean migrationOverdue;
+    private boolean everHadEliteFill;
     private final Map<String, AssetBalance> balances = new TreeMap<>();
     private final Map<String, Position> positions = new TreeMap<>();
 
@@ -249,6 +261,90 @@ public class Account {
         }
     }
 
+    // ---------------------------------------------------------------- migration of a legacy account
+
+    boolean isMigrationStarted() {
+        return migrationStarted;
+    }
+
+    boolean everHadEliteFill() {
+        return everHadEliteFill;
+    }
+
+    /** Starts the migration; a second start (or a start after completion) changes nothing. */
+    void startMigration(String user) {
+        requireLegacy("start a migration");
+        if (migrationStarted || retired) {
+            return;
+        }
+        apply(new MigrationStarted(accountId, user, openPositions(Book.COPY), openPositions(Book.ELITE)));
+    }
+
+    /** Records that the migration has waited too long, once, and only while it still waits. */
+    void markMigrationOverdue(String user) {
+        requireLegacy("mark a migration overdue");
+        if (!migrationStarted || retired || migrationOverdue) {
+            return;
+        }
+        apply(new MigrationOverdue(accountId, user, migrationStartedAt, openPositions(Book.COPY),
+                openPositions(Book.ELITE)));
+    }
+
+    /** The assets of every wallet entry, even those at zero. */
+    List<String> assets() {
+        return List.copyOf(balances.keySet());
+    }
+
+    /** Copies of the PERSONAL positions, in key order. */
+    List<Position> personalPositions() {
+        List<Position> personal = new ArrayList<>();
+        for (Position position : positions.values()) {
+            if (position.book == Book.PERSONAL) {
+                personal.add(position.copy());
+            }
+        }
+        return personal;
+    }
+
+    void migrateFundsOut(String asset, String to) {
+        requireLegacy("migrate funds");
+        apply(new FundsMigratedOut(accountId, to, asset, wallet(asset), BigDecimal.ZERO));
+    }
+
+    void migrateFundsIn(String asset, String from, BigDecimal amount) {
+        apply(new FundsMigratedIn(accountId, from, asset, amount, wallet(asset).add(amount)));
+    }
+
+    void migratePositionOut(Position position, String to) {
+        requireLegacy("migrate positions");
+        apply(new PositionMigratedOut(accountId, to, position.symbol, position.settleAsset, position.book,
+                position.side, position.quantity, position.entryNotional, position.leverage, position.marginMode,
+                position.positionMargin));
+    }
+
+    void migratePositionIn(Position position, String from) {
+        if (positions.containsKey(Position.key(position.symbol, Book.PERSONAL))) {
+            throw new IllegalStateException(accountId + " already has a position in " + position.symbol);
+        }
+        apply(new PositionMigratedIn(accountId, from, position.symbol, position.settleAsset, position.side,
+                position.quantity, position.entryNotional, position.leverage, position.marginMode,
+                position.positionMargin));
+    }
+
+    void completeMigration(String user, List<String> openedAccounts) {
+        requireLegacy("complete a migration");
+        if (!positions.isEmpty() || balances.values().stream().anyMatch(b -> b.wallet.signum() != 0 || b.inTransit.signum() != 0)) {
+            throw new IllegalStateException("the migration of " + accountId + " would leave money or positions behind");
+        }
+        apply(new MigrationCompleted(accountId, user, openedAccounts));
+    }
+
+    private void requireLegacy(String what) {
+        if (type != AccountType.LEGACY) {
+            throw new IllegalStateException("cannot " + what + " on " + accountId + ": only LEGACY accounts migrate");
+        }
+    }
+
     // ---------------------------------------------------------------- figures
 
     /**
@@ -396,6 +492,7 @@ public class Account {
 
     @EventSourcingHandler
     void on(PositionOpened event) {
+        everHadEliteFill |= event.book() == Book.ELITE;
         positions.put(Position.key(event.symbol(), event.book()), new Position(event.symbol(), event.settleAsset(),
                 event.book(), event.leader(), event.side(), event.quantity(), event.entryNotional(), event.leverage(),
                 event.marginMode(), event.positionMargin()));
@@ -404,6 +501,7 @@ public class Account {
 
     @EventSourcingHandler
     void on(PositionIncreased event) {
+        everHadEliteFill |= event.book() == Book.ELITE;
         Position position = positions.get(Position.key(event.symbol(), event.book()));
         position.quantity = event.quantityAfter();
         position.entryNotional = event.entryNotionalAfter();
@@ -412,6 +510,7 @@ public class Account {
 
     @EventSourcingHandler
     void on(PositionReduced event) {
+        everHadEliteFill |= event.book() == Book.ELITE;
         String key = Position.key(event.symbol(), event.book());
         if (event.closed()) {
             positions.remove(key);
@@ -443,6 +542,45 @@ public class Account {
     void on(PositionLiquidated event) {
         positions.remove(Position.key(event.symbol(), event.book()));
         balance(event.settleAsset()).wallet = event.walletAfter();
+    }
+
+    @EventSourcingHandler
+    void on(MigrationStarted event, @Timestamp Instant at) {
+        migrationStarted = true;
+        migrationStartedAt = at;
+    }
+
+    @EventSourcingHandler
+    void on(MigrationOverdue event) {
+        migrationOverdue = true;
+    }
+
+    @EventSourcingHandler
+    void on(FundsMigratedOut event) {
+        balance(event.asset()).wallet = event.walletAfter();
+    }
+
+    @EventSourcingHandler
+    void on(FundsMigratedIn event) {
+        balance(event.asset()).wallet = event.walletAfter();
+    }
+
+    @EventSourcingHandler
+    void on(PositionMigratedOut event) {
+        positions.remove(Position.key(event.symbol(), event.book()));
+    }
+
+    @EventSourcingHandler
+    void on(PositionMigratedIn event) {
+        positions.put(Position.key(event.symbol(), Book.PERSONAL), new Position(event.symbol(), event.settleAsset(),
+                Book.PERSONAL, null, event.side(), event.quantity(), event.entryNotional(), event.leverage(),
+                event.marginMode(), event.positionMargin()));
+        balance(event.settleAsset());
+    }
+
+    @EventSourcingHandler
+    void on(MigrationCompleted event) {
+        retired = true;
     }
 
     @EventSourcingHandler

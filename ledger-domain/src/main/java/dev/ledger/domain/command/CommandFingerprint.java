@@ -22,7 +22,7 @@ public final class CommandFingerprint {
     }
 
     /** A canonical text of the command's content, stable across versions of this library. */
-    public static String canonicalContent(LedgerCommand command) {
+    public static String canonicalContent(Command command) {
         StringBuilder text = new StringBuilder(command.type()).append('{');
         RecordComponent[] components = command.getClass().getRecordComponents();
         RecordComponent[] sorted = Arrays.copyOf(components, components.length);
@@ -42,8 +42,8 @@ public final class CommandFingerprint {
         return text.append('}').toString();
     }
 
-    /** SHA-256 of {@link #canonicalContent(LedgerCommand)}, as 64 lowercase hex digits. */
-    public static String of(LedgerCommand command) {
+    /** SHA-256 of {@link #canonicalContent(Command)}, as 64 lowercase hex digits. */
+    public static String of(Command command) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(canonicalContent(command).getBytes(StandardCharsets.UTF_8)));
@@ -52,7 +52,7 @@ public final class CommandFingerprint {
         }
     }
 
-    private static Object read(RecordComponent component, LedgerCommand command) {
+    private static Object read(RecordComponent component, Command command) {
         try {
             return component.getAccessor().invoke(command);
         } catch (ReflectiveOperationException e) {

@@ -6,14 +6,8 @@ package dev.ledger.domain.command;
  * The records mirror the JSON command types of {@code cli.md}; they hold raw values so that a bad
  * value can reach the ledger and be refused with its code instead of failing in a constructor.
  */
-public sealed interface LedgerCommand
+public sealed interface LedgerCommand extends Command
         permits OpenAccount, Deposit, Withdraw, Transfer, ConfigureSymbol, UpdateMarkPrice, RecordFill,
         AdjustIsolatedMargin, SettleFunding, Liquidate, SetMigrationPhase, StartMigration {
 
-    String id();
-
-    /** The JSON {@code type} of the command, which is also its record's simple name. */
-    default String type() {
-        return getClass().getSimpleName();
-    }
 }

@@ -8,7 +8,8 @@ package dev.ledger.domain.event;
 public sealed interface AccountEvent
         permits AccountOpened, FundsDeposited, FundsWithdrawn, TransferSent, TransferReceived, TransferSettled,
         PositionOpened, PositionIncreased, PositionReduced, FeeCharged, IsolatedMarginAdjusted, FundingSettled,
-        PositionLiquidated, InsuranceFundCovered {
+        PositionLiquidated, InsuranceFundCovered, MigrationStarted, MigrationOverdue, FundsMigratedOut,
+        FundsMigratedIn, PositionMigratedOut, PositionMigratedIn, MigrationCompleted {
 
     /** The account ({@code USER:TYPE}) whose event stream this event belongs to. */
     String account();

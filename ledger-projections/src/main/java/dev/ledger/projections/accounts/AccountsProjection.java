@@ -1,6 +1,7 @@
 package dev.ledger.projections.accounts;
 
 import dev.ledger.domain.event.AccountOpened;
+import dev.ledger.domain.event.MigrationCompleted;
 import dev.ledger.domain.value.AccountType;
 import dev.ledger.projections.support.ReadModelException;
 import dev.ledger.projections.support.Sql;
@@ -40,6 +41,18 @@ public class AccountsProjection {
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new ReadModelException("cannot record account " + event.account(), e);
+        }
+    }
+
+    @EventHandler
+    void on(MigrationCompleted event) {
+        try (Connection connection = connections.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE rm_account SET status = 'RETIRED' WHERE account = ?")) {
+            update.setString(1, event.account());
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw new ReadModelException("cannot retire account " + event.account(), e);
         }
     }
 

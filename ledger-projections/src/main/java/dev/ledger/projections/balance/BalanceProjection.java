@@ -3,6 +3,9 @@ package dev.ledger.projections.balance;
 import dev.ledger.domain.event.FeeCharged;
 import dev.ledger.domain.event.FundingSettled;
 import dev.ledger.domain.event.FundsDeposited;
+import dev.ledger.domain.event.FundsMigratedIn;
+import dev.ledger.domain.event.FundsMigratedOut;
+import dev.ledger.domain.event.PositionMigratedIn;
 import dev.ledger.domain.event.FundsWithdrawn;
 import dev.ledger.domain.event.PositionLiquidated;
 import dev.ledger.domain.event.PositionOpened;
@@ -94,6 +97,21 @@ public class BalanceProjection {
     @EventHandler
     void on(PositionLiquidated event) {
         wallet(event.account(), event.settleAsset(), event.walletAfter());
+    }
+
+    @EventHandler
+    void on(FundsMigratedOut event) {
+        wallet(event.account(), event.asset(), event.walletAfter());
+    }
+
+    @EventHandler
+    void on(FundsMigratedIn event) {
+        wallet(event.account(), event.asset(), event.walletAfter());
+    }
+
+    @EventHandler
+    void on(PositionMigratedIn event) {
+        entry(event.account(), event.settleAsset());
     }
 
     @QueryHandler

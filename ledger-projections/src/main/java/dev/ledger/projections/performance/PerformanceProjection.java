@@ -4,6 +4,10 @@ import dev.ledger.domain.event.EventMetadata;
 import dev.ledger.domain.event.FeeCharged;
 import dev.ledger.domain.event.FundingSettled;
 import dev.ledger.domain.event.FundsDeposited;
+import dev.ledger.domain.event.FundsMigratedIn;
+import dev.ledger.domain.event.FundsMigratedOut;
+import dev.ledger.domain.event.PositionMigratedIn;
+import dev.ledger.domain.event.PositionMigratedOut;
 import dev.ledger.domain.event.FundsWithdrawn;
 import dev.ledger.domain.event.PositionLiquidated;
 import dev.ledger.domain.event.PositionOpened;
@@ -95,6 +99,30 @@ public class PerformanceProjection {
     @EventHandler
     void on(FundingSettled event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
         account(event.account(), commandId).add("funding", event.walletChange());
+    }
+
+    @EventHandler
+    void on(FundsMigratedOut event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
+        inflow(account(event.account(), commandId), event.amount().negate());
+    }
+
+    @EventHandler
+    void on(FundsMigratedIn event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
+        inflow(account(event.account(), commandId), event.amount());
+    }
+
+    /** A migrated position's round trip ends in the legacy account with what was realized there. */
+    @EventHandler
+    void on(PositionMigratedOut event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
+        realize(account(event.account(), commandId), event.account(), event.symbol(), event.book(),
+                BigDecimal.ZERO, true);
+    }
+
+    /** ... and a new one starts in its new account. */
+    @EventHandler
+    void on(PositionMigratedIn event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
+        account(event.account(), commandId);
+        roundTrips.row(event.account(), event.symbol(), Book.PERSONAL.name()).set("result", BigDecimal.ZERO);
     }
 
     @QueryHandler

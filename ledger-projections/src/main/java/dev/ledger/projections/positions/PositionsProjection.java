@@ -5,6 +5,9 @@ import dev.ledger.domain.event.PositionIncreased;
 import dev.ledger.domain.event.PositionLiquidated;
 import dev.ledger.domain.event.PositionOpened;
 import dev.ledger.domain.event.PositionReduced;
+import dev.ledger.domain.event.PositionMigratedIn;
+import dev.ledger.domain.event.PositionMigratedOut;
+import dev.ledger.domain.value.Book;
 import dev.ledger.projections.support.BufferedTable;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.EventHandler;
@@ -61,6 +64,24 @@ public class PositionsProjection {
     void on(IsolatedMarginAdjusted event) {
         positions.row(event.account(), event.symbol(), event.book().name())
                 .set("position_margin", event.positionMarginAfter());
+    }
+
+    @EventHandler
+    void on(PositionMigratedOut event) {
+        positions.row(event.account(), event.symbol(), event.book().name()).delete();
+    }
+
+    @EventHandler
+    void on(PositionMigratedIn event) {
+        positions.row(event.account(), event.symbol(), Book.PERSONAL.name())
+                .set("leader", null)
+                .set("side", event.side())
+                .set("quantity", event.quantity())
+                .set("entry_notional", event.entryNotional())
+                .set("leverage", event.leverage())
+                .set("margin_mode", event.marginMode())
+                .set("position_margin", event.positionMargin())
+                .set("settle_asset", event.settleAsset());
     }
 
     @EventHandler
