@@ -17,6 +17,13 @@ import dev.ledger.api.migration.MigrationSagaReactions;
 import dev.ledger.api.migration.ReminderPoller;
 import dev.ledger.api.write.EventCapture;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventsourcing.AggregateSnapshotter;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.GenericAggregateFactory;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.axonframework.modelling.saga.AnnotatedSagaManager;
 import org.axonframework.modelling.saga.repository.AnnotatedSagaRepository;
 import dev.ledger.domain.market.Market;
@@ -95,6 +102,7 @@ public final class Ledger implements AutoCloseable {
     private final BoundedAggregateCache aggregateCache;
     private final GroupCommitWriter writer;
     private final ReminderPoller reminderPoller;
+    private final ExecutorService snapshotExecutor;
     private final ReadModels readModels;
     private final QueryGateway queries;
     private final Duration readModelTimeout;
@@ -117,15 +125,32 @@ public final class Ledger implements AutoCloseable {
                     .cleanupDelay(10_000)
                     .build();
             this.aggregateCache = new BoundedAggregateCache(builder.aggregateCacheSize);
+            this.snapshotExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread thread = new Thread(r, "ledger-snapshots");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // Long streams (a busy account, the market's mark ticks) load from a snapshot plus the events after it.
+            SnapshotTriggerDefinition snapshots = new EventCountSnapshotTriggerDefinition(
+                    AggregateSnapshotter.builder()
+                            .eventStore(eventStore)
+                            .aggregateFactories(new GenericAggregateFactory<>(Account.class),
+                                    new GenericAggregateFactory<>(Market.class))
+                            .executor(snapshotExecutor)
+                            .transactionManager(store.transactions())
+                            .build(),
+                    builder.snapshotThreshold);
             EventSourcingRepository<Account> accountRepository = EventSourcingRepository.builder(Account.class)
                     .eventStore(eventStore)
                     .cache(aggregateCache)
+                    .snapshotTriggerDefinition(snapshots)
                     // Only the single writer thread touches aggregates; see GroupCommitWriter.
                     .lockFactory(NullLockFactory.INSTANCE)
                     .build();
             EventSourcingRepository<Market> marketRepository = EventSourcingRepository.builder(Market.class)
                     .eventStore(eventStore)
                     .cache(aggregateCache)
+                    .snapshotTriggerDefinition(snapshots)
                     .lockFactory(NullLockFactory.INSTANCE)
                     .build();
             SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
@@ -304,6 +329,12 @@ public final class Ledger implements AutoCloseable {
                 readModels.close();
             } finally {
                 eventStore.shutDown();
+                snapshotExecutor.shutdown();
+                try {
+                    snapshotExecutor.awaitTermination(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 store.close();
             }
         }
@@ -338,6 +369,7 @@ public final class Ledger implements AutoCloseable {
         private boolean startReadModels = true;
         private Duration migrationOverdueAfter = MigrationSettings.DEFAULT_OVERDUE_AFTER;
         private Duration reminderInterval = Duration.ofSeconds(5);
+        private int snapshotThreshold = 500;
 
         private Builder() {
         }
@@ -418,6 +450,12 @@ public final class Ledger implements AutoCloseable {
         /** How often due migration reminders are looked for (default 5 s). */
         public Builder reminderInterval(Duration reminderInterval) {
             this.reminderInterval = positive(reminderInterval, "reminderInterval");
+            return this;
+        }
+
+        /** After how many events an aggregate is snapshotted (default 500). */
+        public Builder snapshotThreshold(int snapshotThreshold) {
+            this.snapshotThreshold = positive(snapshotThreshold, "snapshotThreshold");
             return this;
         }
 

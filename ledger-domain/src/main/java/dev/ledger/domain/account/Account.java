@@ -69,8 +69,8 @@ public class Account {
     private Instant migrationStartedAt;
     private boolean migrationOverdue;
     private boolean everHadEliteFill;
-    private final Map<String, AssetBalance> balances = new TreeMap<>();
-    private final Map<String, Position> positions = new TreeMap<>();
+    private final TreeMap<String, AssetBalance> balances = new TreeMap<>();
+    private final TreeMap<String, Position> positions = new TreeMap<>();
 
     /** For Axon, which rebuilds the aggregate from its events. */
     protected Account() {
