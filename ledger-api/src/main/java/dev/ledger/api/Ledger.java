@@ -1,5 +1,6 @@
 package dev.ledger.api;
 
+import dev.ledger.api.history.PointInTimeQueries;
 import dev.ledger.api.read.ProjectionStatus;
 import dev.ledger.api.read.ReadModels;
 import dev.ledger.api.store.LedgerStore;
@@ -30,26 +31,22 @@ import dev.ledger.domain.market.Market;
 import dev.ledger.domain.market.MarketCommandHandler;
 import dev.ledger.domain.support.EventSourcedAggregates;
 import dev.ledger.domain.command.LedgerCommand;
-import dev.ledger.projections.accounts.AccountsProjection;
+import dev.ledger.projections.ProjectionCatalog;
+import dev.ledger.projections.support.ReadModelTables;
 import dev.ledger.projections.accounts.AccountsView;
 import dev.ledger.projections.accounts.FindAccounts;
-import dev.ledger.projections.balance.BalanceProjection;
 import dev.ledger.projections.balance.BalanceView;
 import dev.ledger.projections.balance.FindBalance;
-import dev.ledger.projections.market.MarketProjection;
 import dev.ledger.projections.migration.FindMigration;
 import dev.ledger.projections.migration.FindMigrationSummary;
 import dev.ledger.projections.migration.FindMigrations;
 import dev.ledger.projections.migration.MigrationList;
-import dev.ledger.projections.migration.MigrationProjection;
 import dev.ledger.projections.migration.MigrationState;
 import dev.ledger.projections.migration.MigrationSummary;
 import dev.ledger.projections.migration.MigrationView;
 import dev.ledger.domain.command.StartMigration;
 import dev.ledger.projections.performance.FindPerformance;
-import dev.ledger.projections.performance.PerformanceProjection;
 import dev.ledger.projections.performance.PerformanceView;
-import dev.ledger.projections.positions.PositionsProjection;
 import dev.ledger.projections.risk.FindRisk;
 import dev.ledger.projections.risk.RiskQueries;
 import dev.ledger.projections.risk.RiskView;
@@ -70,6 +67,7 @@ import org.axonframework.queryhandling.SimpleQueryBus;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,16 +101,15 @@ public final class Ledger implements AutoCloseable {
     private final GroupCommitWriter writer;
     private final ReminderPoller reminderPoller;
     private final ExecutorService snapshotExecutor;
+    private final PointInTimeQueries pointInTime;
     private final ReadModels readModels;
     private final QueryGateway queries;
     private final Duration readModelTimeout;
 
     private Ledger(Builder builder) {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        if (builder.clock != null) {
-            // Axon stamps events with this clock; a fixed clock makes histories reproducible in tests.
-            GenericEventMessage.clock = builder.clock;
-        }
+        // Axon stamps events with this (JVM-wide) clock; a controlled clock makes histories reproducible.
+        GenericEventMessage.clock = builder.clock != null ? builder.clock : Clock.systemUTC();
         this.store = builder.dataSource != null
                 ? LedgerStore.using(builder.dataSource, (int) builder.gapTimeout.toMillis())
                 : LedgerStore.open(builder.store, (int) builder.gapTimeout.toMillis());
@@ -191,18 +188,15 @@ public final class Ledger implements AutoCloseable {
             SimpleQueryBus queryBus = SimpleQueryBus.builder().build();
             this.queries = DefaultQueryGateway.builder().queryBus(queryBus).build();
             Map<String, Object> projections = new LinkedHashMap<>();
-            projections.put(AccountsProjection.NAME, new AccountsProjection(store.transactions()));
-            projections.put(BalanceProjection.NAME, new BalanceProjection(store.transactions()));
-            projections.put(PositionsProjection.NAME, new PositionsProjection(store.transactions()));
-            projections.put(MarketProjection.NAME, new MarketProjection(store.transactions()));
-            projections.put(PerformanceProjection.NAME, new PerformanceProjection(store.transactions()));
-            projections.put(MigrationProjection.NAME, new MigrationProjection(store.transactions()));
+            ReadModelTables liveTables = ReadModelTables.live(store.transactions());
+            ProjectionCatalog.ALL.forEach(p -> projections.put(p.name(), p.create(liveTables)));
             this.readModels = new ReadModels(store, eventStore, queryBus, projections,
                     List.of(new RiskQueries(store.transactions())));
             if (builder.startReadModels) {
                 readModels.start();
             }
             this.readModelTimeout = builder.readModelTimeout;
+            this.pointInTime = new PointInTimeQueries(store);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -291,6 +285,21 @@ public final class Ledger implements AutoCloseable {
     /** Fires the migration reminders due by the ledger's clock now (they also fire by themselves). */
     public int fireDueMigrationReminders() {
         return reminderPoller.fireDue();
+    }
+
+    /** The balance view of an account as of {@code at}, answered from the events up to that instant. */
+    public Optional<BalanceView> balanceAt(String account, Instant at) {
+        return pointInTime.balance(account, at);
+    }
+
+    /** The risk view of an account as of {@code at} (marks as recorded up to then). */
+    public Optional<RiskView> riskAt(String account, Instant at) {
+        return pointInTime.risk(account, at);
+    }
+
+    /** The performance view of an account as of {@code at}. */
+    public Optional<PerformanceView> performanceAt(String account, Instant at) {
+        return pointInTime.performance(account, at);
     }
 
     /** The accounts of a user, in the order FUTURES, COPY, ELITE, LEGACY. */

@@ -14,6 +14,7 @@ import dev.ledger.domain.event.TransferReceived;
 import dev.ledger.domain.event.TransferSent;
 import dev.ledger.domain.event.TransferSettled;
 import dev.ledger.projections.support.BufferedTable;
+import dev.ledger.projections.support.ReadModelTables;
 import dev.ledger.projections.support.Sql;
 import dev.ledger.projections.valuation.AccountValuation;
 import dev.ledger.projections.valuation.ValuationReader;
@@ -36,15 +37,15 @@ import java.util.Optional;
 public class BalanceProjection {
 
     public static final String NAME = "balance";
+    public static final List<String> TABLES = List.of("rm_balance");
 
     private final ConnectionProvider connections;
     private final BufferedTable balances;
     private final ValuationReader valuations;
 
-    public BalanceProjection(ConnectionProvider connections) {
-        this.connections = Objects.requireNonNull(connections, "connections");
-        this.balances = new BufferedTable(connections, "rm_balance", List.of("account", "asset"),
-                List.of("wallet", "in_transit"));
+    public BalanceProjection(ReadModelTables tables) {
+        this.connections = Objects.requireNonNull(tables, "tables").connections();
+        this.balances = tables.table(NAME, "rm_balance", List.of("account", "asset"), List.of("wallet", "in_transit"));
         this.valuations = new ValuationReader(connections);
     }
 

@@ -3,7 +3,7 @@ package dev.ledger.projections.market;
 import dev.ledger.domain.event.MarkPriceUpdated;
 import dev.ledger.domain.event.SymbolConfigured;
 import dev.ledger.projections.support.BufferedTable;
-import org.axonframework.common.jdbc.ConnectionProvider;
+import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.eventhandling.EventHandler;
 
 import java.util.List;
@@ -15,14 +15,15 @@ import java.util.List;
 public class MarketProjection {
 
     public static final String NAME = "market";
+    public static final List<String> TABLES = List.of("rm_symbol", "rm_mark_price");
 
     private final BufferedTable symbols;
     private final BufferedTable marks;
 
-    public MarketProjection(ConnectionProvider connections) {
-        this.symbols = new BufferedTable(connections, "rm_symbol", List.of("symbol"),
+    public MarketProjection(ReadModelTables tables) {
+        this.symbols = tables.table(NAME, "rm_symbol", List.of("symbol"),
                 List.of("settle_asset", "maintenance_margin_rate", "max_leverage"));
-        this.marks = new BufferedTable(connections, "rm_mark_price", List.of("symbol"), List.of("price"));
+        this.marks = tables.table(NAME, "rm_mark_price", List.of("symbol"), List.of("price"));
     }
 
     @EventHandler

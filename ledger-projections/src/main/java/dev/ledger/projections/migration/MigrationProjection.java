@@ -12,6 +12,7 @@ import dev.ledger.domain.value.AccountType;
 import dev.ledger.domain.value.Book;
 import dev.ledger.domain.value.MigrationPhase;
 import dev.ledger.projections.support.BufferedTable;
+import dev.ledger.projections.support.ReadModelTables;
 import dev.ledger.projections.support.Sql;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.eventhandling.EventHandler;
@@ -28,16 +29,17 @@ import java.util.Objects;
 public class MigrationProjection {
 
     public static final String NAME = "migration";
+    public static final List<String> TABLES = List.of("rm_migration", "rm_migration_phase");
 
     private final ConnectionProvider connections;
     private final BufferedTable migrations;
     private final BufferedTable phase;
 
-    public MigrationProjection(ConnectionProvider connections) {
-        this.connections = Objects.requireNonNull(connections, "connections");
-        this.migrations = new BufferedTable(connections, "rm_migration", List.of("user_name"),
+    public MigrationProjection(ReadModelTables tables) {
+        this.connections = Objects.requireNonNull(tables, "tables").connections();
+        this.migrations = tables.table(NAME, "rm_migration", List.of("user_name"),
                 List.of("legacy_account", "state", "open_copy", "open_elite", "started_at", "completed_at", "overdue_at"));
-        this.phase = new BufferedTable(connections, "rm_migration_phase", List.of("id"), List.of("phase"));
+        this.phase = tables.table(NAME, "rm_migration_phase", List.of("id"), List.of("phase"));
     }
 
     @EventHandler

@@ -19,7 +19,7 @@ import dev.ledger.domain.value.Decimals;
 import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.valuation.AccountValuation;
 import dev.ledger.projections.valuation.ValuationReader;
-import org.axonframework.common.jdbc.ConnectionProvider;
+import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.queryhandling.QueryHandler;
@@ -37,6 +37,7 @@ import java.util.Optional;
 public class PerformanceProjection {
 
     public static final String NAME = "performance";
+    public static final List<String> TABLES = List.of("rm_performance", "rm_round_trip");
 
     private static final List<String> COLUMNS = List.of("realized_pnl", "fees", "funding", "net_inflow",
             "peak_net_inflow", "peak_net_pnl", "max_drawdown", "last_command_id", "wins", "losses");
@@ -45,12 +46,11 @@ public class PerformanceProjection {
     private final BufferedTable roundTrips;
     private final ValuationReader valuations;
 
-    public PerformanceProjection(ConnectionProvider connections) {
-        Objects.requireNonNull(connections, "connections");
-        this.performance = new BufferedTable(connections, "rm_performance", List.of("account"), COLUMNS);
-        this.roundTrips = new BufferedTable(connections, "rm_round_trip", List.of("account", "symbol", "book"),
-                List.of("result"));
-        this.valuations = new ValuationReader(connections);
+    public PerformanceProjection(ReadModelTables tables) {
+        Objects.requireNonNull(tables, "tables");
+        this.performance = tables.table(NAME, "rm_performance", List.of("account"), COLUMNS);
+        this.roundTrips = tables.table(NAME, "rm_round_trip", List.of("account", "symbol", "book"), List.of("result"));
+        this.valuations = new ValuationReader(tables.connections());
     }
 
     @EventHandler

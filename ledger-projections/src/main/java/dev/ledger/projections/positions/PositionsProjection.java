@@ -9,7 +9,7 @@ import dev.ledger.domain.event.PositionMigratedIn;
 import dev.ledger.domain.event.PositionMigratedOut;
 import dev.ledger.domain.value.Book;
 import dev.ledger.projections.support.BufferedTable;
-import org.axonframework.common.jdbc.ConnectionProvider;
+import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.eventhandling.EventHandler;
 
 import java.util.List;
@@ -18,11 +18,12 @@ import java.util.List;
 public class PositionsProjection {
 
     public static final String NAME = "positions";
+    public static final List<String> TABLES = List.of("rm_position");
 
     private final BufferedTable positions;
 
-    public PositionsProjection(ConnectionProvider connections) {
-        this.positions = new BufferedTable(connections, "rm_position", List.of("account", "symbol", "book"),
+    public PositionsProjection(ReadModelTables tables) {
+        this.positions = tables.table(NAME, "rm_position", List.of("account", "symbol", "book"),
                 List.of("leader", "side", "quantity", "entry_notional", "leverage", "margin_mode", "position_margin",
                         "settle_asset"));
     }
