@@ -75,6 +75,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -150,15 +151,16 @@ public final class Ledger implements AutoCloseable {
                     .snapshotTriggerDefinition(snapshots)
                     .lockFactory(NullLockFactory.INSTANCE)
                     .build();
+            Predicate<String> storedInEventStore = id -> store.eventStorage().lastSequenceNumberFor(id).isPresent();
             SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
             // Every event carries the id of the command that caused it (audit, per-command sampling).
             commandBus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(
                     List.of(new SimpleCorrelationDataProvider(EventMetadata.COMMAND_ID))));
             MarketCommandHandler marketHandler = new MarketCommandHandler(
-                    new EventSourcedAggregates<>(Market.class, marketRepository, eventStore, aggregateCache));
+                    new EventSourcedAggregates<>(Market.class, marketRepository, storedInEventStore, aggregateCache));
             new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
             EventSourcedAggregates<Account> accounts =
-                    new EventSourcedAggregates<>(Account.class, accountRepository, eventStore, aggregateCache);
+                    new EventSourcedAggregates<>(Account.class, accountRepository, storedInEventStore, aggregateCache);
             new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, marketHandler::current))
                     .subscribe(commandBus);
             JdbcMigrationReminders reminders = new JdbcMigrationReminders(store.transactions());

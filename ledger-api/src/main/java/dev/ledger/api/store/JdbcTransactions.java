@@ -22,7 +22,8 @@ import java.util.Objects;
 public final class JdbcTransactions implements TransactionManager, ConnectionProvider {
 
     private final DataSource dataSource;
-    private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+    /** The thread's transaction connection, and the non-closing view handed out while it is bound. */
+    private final ThreadLocal<Connection[]> bound = new ThreadLocal<>();
 
     public JdbcTransactions(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -49,15 +50,15 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
         } catch (SQLException e) {
             throw new StoreException("cannot start a database transaction", e);
         }
-        bound.set(connection);
+        bound.set(new Connection[]{connection, nonClosing(connection)});
         return new Outermost(connection);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection connection = bound.get();
+        Connection[] connection = bound.get();
         if (connection != null) {
-            return nonClosing(connection);
+            return connection[1];
         }
         return dataSource.getConnection();
     }

@@ -21,9 +21,14 @@ public class MarketCommandHandler {
         this.markets = Objects.requireNonNull(markets, "markets");
     }
 
-    /** The market as it is now, for decisions of other handlers; empty before anything was listed. */
+    /**
+     * The market as it is now, for decisions of other handlers; empty before anything was listed. It is
+     * loaded on first use, so a decision that needs no listing or mark (a transfer from an account with no
+     * position) costs no market look-up.
+     */
     public MarketState current() {
-        return markets.find(Market.ID).<MarketState>map(m -> m.invoke(market -> market)).orElse(MarketState.EMPTY);
+        return new LazyMarketState(() ->
+                markets.find(Market.ID).<MarketState>map(m -> m.invoke(market -> market)).orElse(MarketState.EMPTY));
     }
 
     @CommandHandler
