@@ -37,6 +37,7 @@ import static dev.ledger.domain.value.RejectionCode.MIGRATION_RESTRICTED;
 import static dev.ledger.domain.value.RejectionCode.SAME_ACCOUNT_TRANSFER;
 import static dev.ledger.domain.value.RejectionCode.TRANSFER_NOT_ALLOWED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The commands implemented so far (OpenAccount, Deposit, Withdraw, Transfer) through the real
@@ -608,6 +609,70 @@ class LedgerCommandsIT {
             Outcome.Rejected refused = rejected(outcomes.get(4), INSUFFICIENT_FUNDS);
             assertThat(outcomes.get(5)).isEqualTo(new Outcome.Duplicate("g-3", refused));
             assertThat(wallet(ledger, "alice:FUTURES", "USDT")).isEqualByComparingTo("10");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Nested
+    class UnusualInput {
+
+        @OnEveryStore
+        void takesIdsOfOneTo128CharactersAndRefusesOthersBeforeQueueing(StoreKind store) {
+            Ledger ledger = ledgers.open(store);
+
+            accepted(ledger.execute(new OpenAccount("x", "alice:FUTURES")));
+            accepted(ledger.execute(new OpenAccount("i".repeat(128), "bob:FUTURES")));
+            accepted(ledger.execute(new OpenAccount("ünïcødé id ✓", "carol:FUTURES")));
+            for (String id : Arrays.asList(null, "", "i".repeat(129))) {
+                assertThatThrownBy(() -> ledger.execute(new OpenAccount(id, "dave:FUTURES")))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+            }
+            assertThat(ledger.accounts("dave").accounts()).isEmpty();
+        }
+
+        @OnEveryStore
+        void reportsTheSameRejectionAgainForADuplicateWhoseMessageQuotesAVeryLongName(StoreKind store) {
+            Ledger ledger = ledgers.open(store);
+            OpenAccount longName = new OpenAccount("long-1", "x".repeat(3_000) + ":FUTURES");
+
+            Outcome.Rejected first = refusedWithoutBooking(ledger, longName, INVALID_ACCOUNT);
+
+            assertThat(ledger.execute(longName)).isEqualTo(new Outcome.Duplicate("long-1", first));
+        }
+
+        @OnEveryStore
+        void refusesANameWithANulCharacterWithoutFailingTheCommandsSentWithIt(StoreKind store) {
+            Ledger ledger = ledgers.open(store);
+
+            List<Outcome> outcomes = ledger.executeAll(List.of(
+                    open("alice:FUTURES"),
+                    new OpenAccount("nul-1", "al\u0000ice:FUTURES"),
+                    new Deposit("nul-2", "alice:FUTURES", "US\u0000DT", dec("1")),
+                    deposit("alice:FUTURES", "USDT", "5")));
+
+            assertThat(outcomes).extracting(LedgerCommandsIT::describe)
+                    .containsExactly("Accepted", "INVALID_ACCOUNT", "INVALID_AMOUNT", "Accepted");
+            assertThat(ledger.execute(new OpenAccount("nul-1", "al\u0000ice:FUTURES")))
+                    .isEqualTo(new Outcome.Duplicate("nul-1", outcomes.get(1)));
+            assertThat(wallet(ledger, "alice:FUTURES", "USDT")).isEqualByComparingTo("5");
+        }
+
+        @OnEveryStore
+        void refusesAnIdWithANulCharacterBeforeQueueingAndTheCommandsAroundItGoThrough(StoreKind store) {
+            // PostgreSQL cannot store U+0000 in text, so such an id could never be recorded; it is refused
+            // like an empty or overlong id, on every store alike, before it can share a group with others.
+            Ledger ledger = ledgers.open(store);
+            accepted(ledger.execute(open("alice:FUTURES")));
+
+            java.util.concurrent.CompletableFuture<Outcome> before = ledger.submit(deposit("alice:FUTURES", "USDT", "1"));
+            assertThatThrownBy(() -> ledger.submit(new Deposit("id\u0000nul", "alice:FUTURES", "USDT", dec("2"))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+0000");
+            java.util.concurrent.CompletableFuture<Outcome> after = ledger.submit(deposit("alice:FUTURES", "USDT", "4"));
+
+            accepted(before.join());
+            accepted(after.join());
+            assertThat(wallet(ledger, "alice:FUTURES", "USDT")).isEqualByComparingTo("5");
         }
     }
 
