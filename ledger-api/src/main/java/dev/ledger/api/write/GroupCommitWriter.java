@@ -281,7 +281,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         Throwable error = r.exceptionResult();
         if (error instanceof CommandRejectedException rejected) {
-            return new Outcome.Rejected(command.id(), rejected.code(), rejected.rejection().message());
+            // Reported as the command log records it, so that a duplicate repeats the very same outcome.
+            return new Outcome.Rejected(command.id(), rejected.code(), CommandLog.recordable(rejected.rejection().message()));
         }
         if (grouped) {
             throw new GroupPoisoned(error);
