@@ -67,10 +67,10 @@ public final class Ledger implements AutoCloseable {
 
     private Ledger(Builder builder) {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        if (builder.clock != null) {
-            // Axon stamps events with this clock; a fixed clock makes histories reproducible in tests.
-            GenericEventMessage.clock = builder.clock;
-        }
+        // Axon stamps events with this clock; a fixed clock makes histories reproducible in tests. It is a
+        // static field of Axon's, so it is set on every build: a ledger built without a clock must not keep
+        // the clock of one built before it.
+        GenericEventMessage.clock = builder.clock != null ? builder.clock : Clock.systemUTC();
         this.store = builder.dataSource != null
                 ? LedgerStore.using(builder.dataSource, (int) builder.gapTimeout.toMillis())
                 : LedgerStore.open(builder.store, (int) builder.gapTimeout.toMillis());
@@ -245,7 +245,10 @@ public final class Ledger implements AutoCloseable {
             return this;
         }
 
-        /** The clock that stamps events and command records (default: the system's, UTC). */
+        /**
+         * The clock that stamps events and command records (default: the system's, UTC). Axon holds the
+         * event clock in one static field, so ledgers in one JVM share it: the last one built sets it.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
