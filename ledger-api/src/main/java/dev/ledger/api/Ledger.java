@@ -109,7 +109,9 @@ public final class Ledger implements AutoCloseable {
 
     private Ledger(Builder builder) {
         System.setProperty("axoniq.update-checker.disabled", "true");
-        // Axon stamps events with this (JVM-wide) clock; a controlled clock makes histories reproducible.
+        // Axon stamps events with this clock; a fixed clock makes histories reproducible in tests. It is a
+        // static field of Axon's, so it is set on every build: a ledger built without a clock must not keep
+        // the clock of one built before it.
         GenericEventMessage.clock = builder.clock != null ? builder.clock : Clock.systemUTC();
         this.store = builder.dataSource != null
                 ? LedgerStore.using(builder.dataSource, (int) builder.gapTimeout.toMillis())
@@ -407,7 +409,10 @@ public final class Ledger implements AutoCloseable {
             return this;
         }
 
-        /** The clock that stamps events and command records (default: the system's, UTC). */
+        /**
+         * The clock that stamps events and command records (default: the system's, UTC). Axon holds the
+         * event clock in one static field, so ledgers in one JVM share it: the last one built sets it.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -22,6 +22,8 @@ import java.util.Map;
 final class CommandLog {
 
     static final String ACCEPTED = "ACCEPTED";
+    /** Characters of a rejection message kept (the column's size). */
+    static final int MESSAGE_LIMIT = 2000;
     /** Ids looked up per statement. */
     private static final int LOOKUP_CHUNK = 500;
 
@@ -69,7 +71,7 @@ final class CommandLog {
                 insert.setString(3, entry.fingerprint());
                 if (entry.outcome() instanceof Outcome.Rejected rejected) {
                     insert.setString(4, rejected.code().name());
-                    insert.setString(5, truncate(rejected.message()));
+                    insert.setString(5, recordable(rejected.message()));
                 } else if (entry.outcome() instanceof Outcome.Accepted) {
                     insert.setString(4, ACCEPTED);
                     insert.setString(5, null);
@@ -102,7 +104,20 @@ final class CommandLog {
         return new Entry(id, row.getString("command_type"), row.getString("fingerprint"), first);
     }
 
-    private static String truncate(String message) {
-        return message.length() <= 2000 ? message : message.substring(0, 1997) + "...";
+    /**
+     * A rejection message as the log can keep it: U+0000 written out as the text {@code \\u0000}
+     * (PostgreSQL cannot store it in text) and at most 2000 characters. The writer reports a refusal
+     * with this same text, so a duplicate reports exactly what the first outcome said.
+     */
+    static String recordable(String message) {
+        String text = message.indexOf('\u0000') < 0 ? message : message.replace("\u0000", "\\u0000");
+        if (text.length() <= MESSAGE_LIMIT) {
+            return text;
+        }
+        int cut = MESSAGE_LIMIT - 3;
+        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--; // never split a character in two
+        }
+        return text.substring(0, cut) + "...";
     }
 }

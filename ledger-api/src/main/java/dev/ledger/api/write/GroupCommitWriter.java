@@ -137,6 +137,11 @@ public final class GroupCommitWriter implements AutoCloseable {
                     + Names.COMMAND_ID_MAX_LENGTH + " characters, got "
                     + (command.id() == null ? "none" : command.id().length() + " characters"));
         }
+        if (command.id().indexOf('\u0000') >= 0) {
+            // The id is the command log's key, and PostgreSQL text cannot hold NUL: such an id could never
+            // be recorded, and looking it up would fail the whole group it shares a transaction with.
+            throw new IllegalArgumentException(command.type() + ": id must not contain U+0000");
+        }
     }
 
     private void run() {
@@ -313,7 +318,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         Throwable error = result.exceptionResult();
         if (error instanceof CommandRejectedException rejected) {
-            return new Outcome.Rejected(command.id(), rejected.code(), rejected.rejection().message());
+            // Reported as the command log records it, so that a duplicate repeats the very same outcome.
+            return new Outcome.Rejected(command.id(), rejected.code(), CommandLog.recordable(rejected.rejection().message()));
         }
         if (grouped) {
             throw new GroupPoisoned(error);

@@ -1,0 +1,268 @@
+package dev.ledger.api;
+
+import dev.ledger.api.support.OnEveryStore;
+import dev.ledger.api.support.OpenLedgers;
+import dev.ledger.api.support.RawEvents;
+import dev.ledger.api.support.Recomputed;
+import dev.ledger.api.support.StoreKind;
+import dev.ledger.api.support.Stores;
+import dev.ledger.api.store.LedgerStore;
+import dev.ledger.domain.event.AccountOpened;
+import dev.ledger.domain.event.FundsDeposited;
+import dev.ledger.domain.value.AccountType;
+import org.axonframework.common.transaction.Transaction;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static dev.ledger.api.support.Commands.deposit;
+import static dev.ledger.api.support.Commands.open;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * AxonFramework issue #4829: with the JDBC event store a global index is drawn before the appending
+ * transaction commits, and a tracking reader that sees index n+1 while n is still uncommitted keeps
+ * n as a gap only if the event at n+1 looks younger than {@code gapTimeout} (by its message
+ * timestamp, stamped before the commit). Otherwise it moves past n for good, and when n commits it
+ * is never read: a read model stays one event short, silently.
+ *
+ * <p>The ledger prevents this with the append lock of {@link LedgerStore}: every append locks one row
+ * before drawing its indexes and holds it until commit, so appends commit in index order and a reader
+ * never sees n+1 before n. The first test holds an append open past the gap timeout while commands
+ * are sent and shows nothing above it commits meanwhile and every reader gets everything; the second
+ * is the control: the same interleaving with Axon's plain appends, which loses the late event.
+ *
+ * <p>The waits below are one-sided: they only make the late transaction older than the gap timeout,
+ * which makes the hazard certain without the lock; no assertion depends on how long anything took.
+ */
+class LateCommitIT {
+
+    @RegisterExtension
+    static final OpenLedgers ledgers = new OpenLedgers();
+
+    private static final Duration GAP_TIMEOUT = Duration.ofMillis(200);
+    /** Comfortably past the gap timeout: every event appended before it "looks old" afterwards. */
+    private static final long AGE_PAST_GAP_TIMEOUT_MS = GAP_TIMEOUT.toMillis() * 3;
+
+    @OnEveryStore
+    void readModelsSeeAnEventWhoseAppendCommitsLongAfterItsIndexWasDrawnAndEveryLaterOne(StoreKind store) throws Exception {
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).gapTimeout(GAP_TIMEOUT));
+        LedgerStore ledgerStore = ledger.store();
+        assertThat(ledger.execute(open("alice:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
+        assertThat(ledger.execute(deposit("alice:FUTURES", "USDT", "100"))).isInstanceOf(Outcome.Accepted.class);
+        assertThat(ledger.execute(open("bob:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
+        ledger.awaitReadModels();
+
+        // A reader that is up to date before the late append starts, like a running projection.
+        Reader reader = new Reader(ledgerStore.eventStorage());
+        assertThat(reader.readAvailable()).hasSize(3);
+
+        ExecutorService lateThread = Executors.newSingleThreadExecutor();
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch commitNow = new CountDownLatch(1);
+        try {
+            // alice:FUTURES holds AccountOpened (#0) and FundsDeposited (#1); the late deposit is #2.
+            Future<Long> lateIndex = lateThread.submit(() -> {
+                Transaction transaction = ledgerStore.transactions().startTransaction();
+                try {
+                    ledgerStore.eventStorage().appendEvents(List.of(new GenericDomainEventMessage<>("Account",
+                            "alice:FUTURES", 2L, new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"), new BigDecimal("107")))));
+                    long index = indexOf(ledgerStore.transactions().getConnection(), "alice:FUTURES", 2L);
+                    appended.countDown();
+                    commitNow.await();
+                    transaction.commit();
+                    return index;
+                } catch (Throwable e) {
+                    transaction.rollback();
+                    throw e;
+                }
+            });
+            appended.await();
+
+            // Commands sent while the late append holds its index, on another account (on the same account
+            // PostgreSQL would also make them wait, on the unique key of the aggregate's sequence).
+            List<CompletableFuture<Outcome>> sent = new ArrayList<>();
+            sent.add(ledger.submit(deposit("bob:FUTURES", "USDT", "1")));
+            sent.add(ledger.submit(deposit("bob:FUTURES", "USDT", "2")));
+            sent.add(ledger.submit(deposit("bob:FUTURES", "USDT", "3")));
+
+            Thread.sleep(AGE_PAST_GAP_TIMEOUT_MS);
+
+            // While the late append is open nothing above its index commits: the commands wait for the lock.
+            long committedHead = committedHead(ledgerStore);
+            assertThat(sent).as("commands sent behind an open append").noneMatch(CompletableFuture::isDone);
+            // A reader polling now finds nothing new, so it has no gap to give up on.
+            assertThat(reader.readAvailable()).isEmpty();
+
+            commitNow.countDown();
+            assertThat(committedHead).as("highest committed index while the late append was open")
+                    .isLessThan(lateIndex.get());
+
+            for (CompletableFuture<Outcome> outcome : sent) {
+                assertThat(outcome.get()).isInstanceOf(Outcome.Accepted.class);
+            }
+        } finally {
+            commitNow.countDown();
+            lateThread.shutdown();
+        }
+
+        // The ledger's cached alice:FUTURES predates the late event: this deposit first collides with it on
+        // the aggregate's sequence, is retried on reloaded state, and books on top of it.
+        assertThat(ledger.execute(deposit("alice:FUTURES", "USDT", "10"))).isInstanceOf(Outcome.Accepted.class);
+
+        // The reader gets the late event and everything after it.
+        List<TrackedEventMessage<?>> after = reader.readAvailable();
+        assertThat(after).extracting(m -> (FundsDeposited) m.getPayload()).containsExactly(
+                new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"), new BigDecimal("107")),
+                new FundsDeposited("bob:FUTURES", "USDT", new BigDecimal("1"), new BigDecimal("1")),
+                new FundsDeposited("bob:FUTURES", "USDT", new BigDecimal("2"), new BigDecimal("3")),
+                new FundsDeposited("bob:FUTURES", "USDT", new BigDecimal("3"), new BigDecimal("6")),
+                new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("10"), new BigDecimal("117")));
+
+        // And so does every read model of the ledger.
+        ledger.awaitReadModels();
+        assertThat(ledger.readModelStatus()).allSatisfy(status ->
+                assertThat(status.position()).as(status.name()).isEqualTo(ledgerStore.headIndex()));
+        assertThat(LedgerCommandsIT.wallet(ledger, "alice:FUTURES", "USDT")).isEqualByComparingTo("117");
+        assertThat(LedgerCommandsIT.wallet(ledger, "bob:FUTURES", "USDT")).isEqualByComparingTo("6");
+        Recomputed folded = Recomputed.fold(RawEvents.read(ledgerStore.dataSource()));
+        assertThat(Recomputed.readModel(ledger, folded.accounts())).isEqualTo(folded.balances());
+    }
+
+    @OnEveryStore
+    void withoutTheAppendLockATrackingReaderSkipsAnEventThatCommitsPastTheGapTimeout(StoreKind store) throws Exception {
+        try (LedgerStore ledgerStore = LedgerStore.open(Stores.fresh(store), (int) GAP_TIMEOUT.toMillis())) {
+            // Axon's own appends: the same table, serializer and gap timeout, but no append lock.
+            JdbcEventStorageEngine plain = JdbcEventStorageEngine.builder()
+                    .connectionProvider(ledgerStore.transactions())
+                    .transactionManager(ledgerStore.transactions())
+                    .eventSerializer(ledgerStore.serializer())
+                    .snapshotSerializer(ledgerStore.serializer())
+                    .gapTimeout((int) GAP_TIMEOUT.toMillis())
+                    .build();
+            appendAndCommit(plain, "first:FUTURES");
+            Reader reader = new Reader(plain);
+            assertThat(reader.readAvailable()).hasSize(1);
+
+            ExecutorService lateThread = Executors.newSingleThreadExecutor();
+            CountDownLatch appended = new CountDownLatch(1);
+            CountDownLatch commitNow = new CountDownLatch(1);
+            long lateIndex;
+            try {
+                Future<Long> late = lateThread.submit(() -> {
+                    Transaction transaction = ledgerStore.transactions().startTransaction();
+                    try {
+                        plain.appendEvents(List.of(opened("late:FUTURES")));
+                        long index = indexOf(ledgerStore.transactions().getConnection(), "late:FUTURES", 0L);
+                        appended.countDown();
+                        commitNow.await();
+                        transaction.commit();
+                        return index;
+                    } catch (Throwable e) {
+                        transaction.rollback();
+                        throw e;
+                    }
+                });
+                appended.await();
+                // Without the lock a later append draws the next index and commits first.
+                appendAndCommit(plain, "next:FUTURES");
+                Thread.sleep(AGE_PAST_GAP_TIMEOUT_MS);
+
+                List<TrackedEventMessage<?>> seen = reader.readAvailable();
+                assertThat(seen).extracting(m -> ((AccountOpened) m.getPayload()).account()).containsExactly("next:FUTURES");
+                // The event after the hole looks older than the gap timeout, so the hole is not kept.
+                assertThat(((GapAwareTrackingToken) reader.token).getGaps()).isEmpty();
+
+                commitNow.countDown();
+                lateIndex = late.get();
+            } finally {
+                commitNow.countDown();
+                lateThread.shutdown();
+            }
+            appendAndCommit(plain, "last:FUTURES");
+
+            // The reader goes on from its token: it gets the event after the late one, never the late one,
+            // although the late one is committed and below it (a reader that kept the gap would get it first).
+            assertThat(reader.readAvailable()).extracting(m -> ((AccountOpened) m.getPayload()).account())
+                    .containsExactly("last:FUTURES");
+            assertThat(RawEvents.read(ledgerStore.dataSource())).extracting(RawEvents.Row::globalIndex).contains(lateIndex);
+            assertThat(((GapAwareTrackingToken) reader.token).getIndex()).isGreaterThan(lateIndex);
+        }
+    }
+
+    /** A tracking reader over an event storage engine, as a tracking processor uses it, one poll at a time. */
+    private static final class Reader {
+        private final EventStorageEngine engine;
+        private TrackingToken token;
+
+        Reader(EventStorageEngine engine) {
+            this.engine = engine;
+        }
+
+        /** Every event available now after this reader's token; advances the token. */
+        List<TrackedEventMessage<?>> readAvailable() {
+            List<TrackedEventMessage<?>> events;
+            try (Stream<? extends TrackedEventMessage<?>> stream = engine.readEvents(token, false)) {
+                events = stream.collect(Collectors.toList());
+            }
+            if (!events.isEmpty()) {
+                token = events.get(events.size() - 1).trackingToken();
+            }
+            return events;
+        }
+    }
+
+    private static GenericDomainEventMessage<AccountOpened> opened(String account) {
+        String user = account.substring(0, account.indexOf(':'));
+        return new GenericDomainEventMessage<>("Account", account, 0L, new AccountOpened(account, user, AccountType.FUTURES));
+    }
+
+    private static void appendAndCommit(EventStorageEngine engine, String account) {
+        engine.appendEvents(List.of(opened(account)));
+    }
+
+    /** The global index of one event, read on {@code connection} (which may see its own uncommitted insert). */
+    private static long indexOf(Connection connection, String aggregate, long sequence) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT globalindex FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?")) {
+            query.setString(1, aggregate);
+            query.setLong(2, sequence);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).as("event %s #%d is visible to its own transaction", aggregate, sequence).isTrue();
+                return row.getLong(1);
+            }
+        } finally {
+            connection.close();
+        }
+    }
+
+    /** The highest global index committed, as another connection sees it. */
+    private static long committedHead(LedgerStore store) throws SQLException {
+        try (Connection connection = store.dataSource().getConnection();
+             PreparedStatement query = connection.prepareStatement("SELECT MAX(globalindex) FROM domainevententry");
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+}
