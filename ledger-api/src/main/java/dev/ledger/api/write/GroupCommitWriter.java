@@ -121,11 +121,16 @@ public final class GroupCommitWriter implements AutoCloseable {
         if (!running) {
             throw new IllegalStateException("the ledger is shut down");
         }
+        Submission submission = new Submission(command, outcome);
         try {
-            queue.put(new Submission(command, outcome));
+            queue.put(submission);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing command " + command.id(), e);
+        }
+        if (!running && queue.remove(submission)) {
+            // close() began between the check above and the put, and may already have drained the queue.
+            outcome.completeExceptionally(new IllegalStateException("the ledger is shut down"));
         }
         return outcome;
     }
