@@ -16,8 +16,12 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventsourcing.EventSourcingRepository;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -69,6 +73,28 @@ public final class InMemoryLedger implements AutoCloseable {
             return refusal.code();
         }
         throw new AssertionError(command + " failed with something other than a refusal: " + failure, failure);
+    }
+
+    /**
+     * Sends commands in one group, as the ledger's group-commit writer does: one root unit of work,
+     * each command in its own nested unit of work (a refusal rolls back only that command), the root
+     * committed at the end. Returns each command's refusal code, or {@code null} when it was accepted.
+     */
+    public List<RejectionCode> sendInOneGroup(LedgerCommand... commands) {
+        UnitOfWork<?> root = DefaultUnitOfWork.startAndGet(new GenericMessage<>("group of " + commands.length));
+        try {
+            List<RejectionCode> codes = new ArrayList<>(commands.length);
+            for (LedgerCommand command : commands) {
+                codes.add(send(command));
+            }
+            root.commit();
+            return codes;
+        } catch (RuntimeException | Error failure) {
+            if (root.isActive()) {
+                root.rollback(failure);
+            }
+            throw failure;
+        }
     }
 
     /** The payloads of the events of one aggregate, in order. */
