@@ -31,6 +31,7 @@ import static dev.ledger.domain.value.MarginMode.CROSS;
 import static dev.ledger.domain.value.MarginMode.ISOLATED;
 import static dev.ledger.domain.value.PositionSide.LONG;
 import static dev.ledger.domain.value.PositionSide.SHORT;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * OpenAccount, Deposit, Withdraw and the refusals of Transfer that one account shows. Transfers that
@@ -436,6 +437,15 @@ class MoneyCommandsTest {
             fixture.given(accountOpened(ALICE), deposited(ALICE, "1000", "1000"))
                     .when(new Transfer("t1", ALICE, "alice:COPY", USDT, d("1")))
                     .expectException(refusedWith(RejectionCode.ACCOUNT_NOT_FOUND))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void namesTheSourceWhenNeitherAccountIsOpen() {
+            fixture.givenNoPriorActivity()
+                    .when(new Transfer("t1", "alice:COPY", ALICE, USDT, d("1")))
+                    .expectException(refusedWith(RejectionCode.ACCOUNT_NOT_FOUND))
+                    .expectExceptionMessage(startsWith("ACCOUNT_NOT_FOUND: alice:COPY "))
                     .expectNoEvents();
         }
 

@@ -4,10 +4,13 @@ import dev.ledger.domain.command.ConfigureSymbol;
 import dev.ledger.domain.command.Deposit;
 import dev.ledger.domain.command.OpenAccount;
 import dev.ledger.domain.command.SetMigrationPhase;
+import dev.ledger.domain.command.Transfer;
 import dev.ledger.domain.command.UpdateMarkPrice;
+import dev.ledger.domain.command.Withdraw;
 import dev.ledger.domain.event.FundsDeposited;
 import dev.ledger.domain.event.MigrationPhaseChanged;
 import dev.ledger.domain.event.SymbolConfigured;
+import dev.ledger.domain.event.TransferReceived;
 import dev.ledger.domain.testing.ByValue;
 import dev.ledger.domain.testing.InMemoryLedger;
 import dev.ledger.domain.value.MigrationPhase;
@@ -54,6 +57,22 @@ class EventSourcedAggregatesTest {
             assertThat(codes).containsExactly(null, null, RejectionCode.ACCOUNT_ALREADY_OPEN);
             assertEvents(ledger.events("alice:FUTURES"), accountOpened("alice:FUTURES"),
                     new FundsDeposited("alice:FUTURES", "USDT", d("10"), d("10")));
+        }
+
+        @Test
+        void decidesEachCommandOnTheAcceptedCommandsBeforeItOnly() {
+            List<RejectionCode> codes = ledger.sendInOneGroup(
+                    new OpenAccount("c1", "alice:FUTURES"),
+                    new OpenAccount("c2", "alice:COPY"),
+                    new Deposit("c3", "alice:FUTURES", "USDT", d("100")),
+                    new Transfer("t1", "alice:FUTURES", "alice:COPY", "USDT", d("100.00000001")),
+                    new Transfer("t2", "alice:FUTURES", "alice:COPY", "USDT", d("100")),
+                    new Withdraw("w1", "alice:FUTURES", "USDT", d("0.00000001")));
+
+            assertThat(codes).containsExactly(null, null, null, RejectionCode.INSUFFICIENT_FUNDS, null,
+                    RejectionCode.INSUFFICIENT_FUNDS);
+            assertEvents(ledger.events("alice:COPY"), accountOpened("alice:COPY"),
+                    new TransferReceived("t2", "alice:FUTURES", "alice:COPY", "USDT", d("100"), d("100")));
         }
 
         @Test
