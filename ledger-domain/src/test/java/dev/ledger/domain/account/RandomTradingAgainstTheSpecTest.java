@@ -44,7 +44,7 @@ class RandomTradingAgainstTheSpecTest {
     private static final int[] LEVERAGES = {1, 2, 3, 5, 7, 10, 20, 21, 125, 126};
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3, 42, 20240601})
+    @ValueSource(longs = {1, 2, 3, 42})
     void agreesWithTheSpecOnEveryStep(long seed) {
         Random random = new Random(seed);
         Model model = new Model();
@@ -53,7 +53,7 @@ class RandomTradingAgainstTheSpecTest {
                     ledger.accept(new ConfigureSymbol("cfg-" + symbol, symbol, "USDT", new BigDecimal("0.005"), max)));
             ledger.accept(new OpenAccount("open", ACCOUNT));
             int step = 0;
-            for (; step < 250; step++) {
+            for (; step < 160; step++) {
                 String id = "s" + step;
                 LedgerCommand command = randomCommand(random, id, model);
                 RejectionCode expected = model.apply(command);
