@@ -54,7 +54,10 @@ public final class EventSourcedAggregates<T> {
     public Aggregate<T> create(String id, Callable<T> factory) {
         try {
             Aggregate<T> aggregate = repository.newInstance(factory);
-            createdInGroup().add(id);
+            Set<String> created = createdInGroup();
+            created.add(id);
+            // A command refused after the creation rolls back its own unit of work, the creation with it.
+            CurrentUnitOfWork.get().onRollback(u -> created.remove(id));
             return aggregate;
         } catch (RuntimeException e) {
             throw e;
