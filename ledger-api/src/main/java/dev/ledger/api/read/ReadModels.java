@@ -1,6 +1,7 @@
 package dev.ledger.api.read;
 
 import dev.ledger.api.store.LedgerStore;
+import dev.ledger.api.store.TokenPositions;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
@@ -30,11 +31,13 @@ public final class ReadModels implements AutoCloseable {
     public static final int BATCH_SIZE = 500;
 
     private final LedgerStore store;
+    private final TokenPositions tokens;
     private final Map<String, TrackingEventProcessor> processors = new LinkedHashMap<>();
 
     public ReadModels(LedgerStore store, EventStore eventStore, QueryBus queryBus, Map<String, Object> projections,
                       List<Object> queryOnlyHandlers) {
         this.store = store;
+        this.tokens = new TokenPositions(store);
         queryOnlyHandlers.forEach(handler -> new AnnotationQueryHandlerAdapter<>(handler).subscribe(queryBus));
         projections.forEach((name, projection) -> {
             new AnnotationQueryHandlerAdapter<>(projection).subscribe(queryBus);
@@ -81,6 +84,11 @@ public final class ReadModels implements AutoCloseable {
                     error = segment.getError();
                 }
             }
+            if (segments.isEmpty()) {
+                // Not claimed here (another node or process runs it, or it has not started yet): what it
+                // committed is what readers see.
+                position = tokens.committedPosition(name).orElse(-1);
+            }
             result.add(new ProjectionStatus(name, processor.isRunning(), !segments.isEmpty(), position,
                     error == null ? null : String.valueOf(error)));
         });
@@ -110,7 +118,7 @@ public final class ReadModels implements AutoCloseable {
                         + ": " + lagging);
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ReadModelLagException("interrupted while waiting for read models", e);

@@ -3,6 +3,7 @@ package dev.ledger.api.rebuild;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreException;
+import dev.ledger.api.store.TokenPositions;
 import dev.ledger.projections.ProjectionCatalog;
 import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.common.transaction.Transaction;
@@ -13,7 +14,6 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.axonframework.serialization.SimpleSerializedObject;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -240,22 +240,7 @@ public final class ProjectionRebuilder {
 
     /** The position of the live processor's token, or empty when it never ran. */
     private OptionalLong livePosition(Connection connection, String name) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT token, tokentype FROM tokenentry WHERE processorname = ? AND segment = 0")) {
-            query.setString(1, name);
-            try (ResultSet row = query.executeQuery()) {
-                if (!row.next()) {
-                    return OptionalLong.empty();
-                }
-                byte[] token = row.getBytes(1);
-                if (token == null) {
-                    return OptionalLong.of(-1);
-                }
-                TrackingToken tracking = store.serializer().deserialize(
-                        new SimpleSerializedObject<>(token, byte[].class, row.getString(2), null));
-                return OptionalLong.of(tracking.position().orElse(-1));
-            }
-        }
+        return new TokenPositions(store).committedPosition(connection, name);
     }
 
     private static List<String> differences(Connection connection, ProjectionCatalog.Projection projection)
