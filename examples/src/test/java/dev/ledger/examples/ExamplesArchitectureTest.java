@@ -36,7 +36,7 @@ class ExamplesArchitectureTest {
             resideInAPackage("dev.ledger.api.write..")
                     .or(resideInAPackage("dev.ledger.api.store..")
                             .and(DescribedPredicate.not(JavaClass.Predicates.equivalentTo(dev.ledger.api.store.StoreSettings.class))))
-                    .or(resideInAnyPackage("dev.ledger.domain.account..", "dev.ledger.domain.saga..", "dev.ledger.projections.support.."))
+                    .or(resideInAnyPackage("dev.ledger.domain.account..", "dev.ledger.domain.migration..", "dev.ledger.domain.market..", "dev.ledger.domain.support..", "dev.ledger.projections.support.."))
                     .or(resideInAPackage("dev.ledger.projections..").and(simpleNameEndingWith("Projection")))
                     .or(resideInAnyPackage("org.axonframework.modelling..", "org.axonframework.eventsourcing..",
                             "org.axonframework.commandhandling..", "com.zaxxer.hikari..", "org.flywaydb.."))

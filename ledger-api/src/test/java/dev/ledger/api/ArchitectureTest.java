@@ -59,7 +59,7 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(
                     "dev.ledger.domain.account..",
                     "dev.ledger.domain.command..",
-                    "dev.ledger.domain.saga..",
+                    "dev.ledger.domain.migration..", "dev.ledger.domain.market..", "dev.ledger.domain.support..",
                     "dev.ledger.api..",
                     "dev.ledger.examples..",
                     "org.axonframework.modelling..",
@@ -77,13 +77,13 @@ class ArchitectureTest {
     static final ArchRule EVENTS_AND_VALUES_ARE_PLAIN_CONTRACTS = noClasses()
             .that().resideInAnyPackage("dev.ledger.domain.event..", "dev.ledger.domain.value..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "dev.ledger.domain.account..", "dev.ledger.domain.command..", "dev.ledger.domain.saga..",
+                    "dev.ledger.domain.account..", "dev.ledger.domain.command..", "dev.ledger.domain.migration..", "dev.ledger.domain.market..", "dev.ledger.domain.support..",
                     "org.axonframework.modelling..", "org.axonframework.eventsourcing..");
 
     /** Commands are contracts too: they never reach into the aggregates or sagas that handle them. */
     static final ArchRule COMMANDS_DO_NOT_KNOW_THEIR_HANDLERS = noClasses()
             .that().resideInAPackage("dev.ledger.domain.command..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.ledger.domain.account..", "dev.ledger.domain.saga..");
+            .should().dependOnClassesThat().resideInAnyPackage("dev.ledger.domain.account..", "dev.ledger.domain.migration..", "dev.ledger.domain.market..", "dev.ledger.domain.support..");
 
     @Test
     void projectionsDependOnlyOnEventsValuesAxonMessagingAndTheJdk() {
@@ -114,7 +114,10 @@ class ArchitectureTest {
     @ValueSource(strings = {
             "dev.ledger.projections.accounts", "dev.ledger.projections.balance", "dev.ledger.projections.support",
             "dev.ledger.domain.account", "dev.ledger.domain.command", "dev.ledger.domain.event", "dev.ledger.domain.value",
-            "dev.ledger.api", "dev.ledger.api.store", "dev.ledger.api.write", "dev.ledger.api.read"})
+            "dev.ledger.domain.market", "dev.ledger.domain.migration", "dev.ledger.domain.support",
+            "dev.ledger.projections.risk", "dev.ledger.projections.performance", "dev.ledger.projections.migration",
+            "dev.ledger.api", "dev.ledger.api.store", "dev.ledger.api.write", "dev.ledger.api.read",
+            "dev.ledger.api.migration", "dev.ledger.api.rebuild", "dev.ledger.api.history"})
     void everyPackageTheRulesSpeakOfHoldsProductionClasses(String packageName) {
         assertThat(LEDGER.that(resideInAPackage(packageName))).as(packageName).isNotEmpty();
     }
