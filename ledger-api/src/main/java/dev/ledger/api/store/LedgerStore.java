@@ -109,7 +109,7 @@ public final class LedgerStore implements AutoCloseable {
      * sees a later index commit before an earlier one: a gap can only be a rolled-back append, never an
      * event that commits late and would be skipped for good (AxonFramework issue #4829).
      */
-    static void appendLock(Connection connection) throws SQLException {
+    public static void appendLock(Connection connection) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM ledger_append_lock WHERE id = 1 FOR UPDATE");
              ResultSet row = lock.executeQuery()) {
             if (!row.next()) {

@@ -8,6 +8,7 @@ import dev.ledger.domain.command.CommandFingerprint;
 import dev.ledger.domain.command.CommandRejectedException;
 import dev.ledger.domain.command.Command;
 import dev.ledger.domain.event.EventMetadata;
+import dev.ledger.domain.support.EventSourcedAggregates;
 import dev.ledger.domain.value.Names;
 import dev.ledger.domain.value.RejectionCode;
 import org.axonframework.commandhandling.CommandBus;
@@ -49,8 +50,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * are completed only after the group's transaction has committed: "accepted" means durable.
  *
  * <p>A single writer orders every command against every other (a later command always sees an
- * earlier one's effects). Several nodes may write to one PostgreSQL: a unique-key violation on the
- * event or command-log table means another node won the race; the group is retried on fresh state.
+ * earlier one's effects). Several nodes may write to one PostgreSQL: before a group commits it checks,
+ * under the append lock, that every aggregate it read is still at the version it read
+ * ({@link ReadValidation}); a stale read, or a unique-key violation on the event or command-log table,
+ * means another node got there first, and the group is retried on fresh state.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
@@ -231,6 +234,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         Transaction transaction = transactions.startTransaction();
         root.onCommit(u -> transaction.commit());
         root.onRollback(u -> transaction.rollback());
+        // Registered first, so it runs before the group's events are appended (see ReadValidation).
+        root.onPrepareCommit(u -> validateReads(u));
         try {
             Map<String, CommandLog.Entry> known = lookUp(group);
             List<CommandLog.Entry> recorded = new ArrayList<>();
@@ -279,6 +284,14 @@ public final class GroupCommitWriter implements AutoCloseable {
             return new HashMap<>(commandLog.find(connection, ids));
         } catch (SQLException e) {
             throw new StoreException("cannot read the command log", e);
+        }
+    }
+
+    private void validateReads(UnitOfWork<?> root) {
+        try (Connection connection = transactions.getConnection()) {
+            ReadValidation.check(connection, EventSourcedAggregates.versionsRead(root));
+        } catch (SQLException e) {
+            throw new StoreException("cannot check the versions the group read", e);
         }
     }
 
@@ -345,7 +358,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private static boolean isConflict(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConcurrencyException) {
+            if (t instanceof ConcurrencyException || t instanceof ReadValidation.StaleRead) {
                 return true;
             }
             if (t.getCause() == t) {

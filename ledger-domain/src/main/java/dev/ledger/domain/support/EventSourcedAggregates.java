@@ -3,10 +3,13 @@ package dev.ledger.domain.support;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +50,33 @@ public final class EventSourcedAggregates<T> {
         boolean exists = (cache != null && cache.containsKey(id))
                 || createdInGroup().contains(id)
                 || storedInEventStore.test(id);
-        return exists ? Optional.of(repository.load(id)) : Optional.empty();
+        if (!exists) {
+            versionsRead().putIfAbsent(id, ABSENT);
+            return Optional.empty();
+        }
+        Aggregate<T> aggregate = repository.load(id);
+        Long version = aggregate.version();
+        versionsRead().putIfAbsent(id, version == null ? ABSENT : version);
+        return Optional.of(aggregate);
+    }
+
+    /** The version recorded for an aggregate that had no events when it was read. */
+    public static final long ABSENT = -1L;
+
+    private static final String VERSIONS_READ = EventSourcedAggregates.class.getName() + ".versionsRead";
+
+    /**
+     * Every aggregate a command group read, with the version it had when first read ({@link #ABSENT}
+     * for none). Decisions, refusals included, were made on these versions: a writer that shares its
+     * store with other writers checks them against the store before it commits (see GroupCommitWriter).
+     */
+    public static Map<String, Long> versionsRead(UnitOfWork<?> unitOfWork) {
+        Map<String, Long> versions = unitOfWork.root().getResource(VERSIONS_READ);
+        return versions == null ? Map.of() : versions;
+    }
+
+    private static Map<String, Long> versionsRead() {
+        return CurrentUnitOfWork.get().root().getOrComputeResource(VERSIONS_READ, k -> new HashMap<>());
     }
 
     /** Creates an aggregate; {@code factory} must apply its first event. */
@@ -56,6 +85,7 @@ public final class EventSourcedAggregates<T> {
             Aggregate<T> aggregate = repository.newInstance(factory);
             Set<String> created = createdInGroup();
             created.add(id);
+            versionsRead().putIfAbsent(id, ABSENT);
             // A command refused after the creation rolls back its own unit of work, the creation with it.
             CurrentUnitOfWork.get().onRollback(u -> created.remove(id));
             return aggregate;
