@@ -38,7 +38,7 @@ public class Market implements MarketState {
     protected Market() {
     }
 
-    /** Creates the market with its first event. */
+    /** A new, empty market; the command that creates it applies its first event. */
     static Market create() {
         Market market = new Market();
         market.marketId = ID;
