@@ -4,12 +4,15 @@ import dev.ledger.api.json.CommandJson;
 import dev.ledger.api.json.MalformedCommandException;
 import dev.ledger.domain.command.LedgerCommand;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,16 +93,23 @@ final class CommandFile implements Closeable {
     long check(Consumer<MalformedLine> malformed) {
         long wellFormed = 0;
         try (Lines lines = new Lines()) {
-            for (String text = lines.next(); text != null; text = lines.next()) {
+            for (Line line = lines.next(); line != null; line = lines.next()) {
                 try {
-                    CommandJson.parse(text);
+                    parse(line);
                     wellFormed++;
                 } catch (MalformedCommandException e) {
-                    malformed.accept(new MalformedLine(lines.number(), e.getMessage()));
+                    malformed.accept(new MalformedLine(line.number(), e.getMessage()));
                 }
             }
         }
         return wellFormed;
+    }
+
+    private static LedgerCommand parse(Line line) throws MalformedCommandException {
+        if (line.unreadable() != null) {
+            throw new MalformedCommandException(line.unreadable());
+        }
+        return CommandJson.parse(line.text());
     }
 
     /** Reads the commands again, for applying; only after {@link #check} found no malformed line. */
@@ -126,14 +136,14 @@ final class CommandFile implements Closeable {
         List<NumberedCommand> next(int max) {
             List<NumberedCommand> chunk = new ArrayList<>(Math.min(max, 1024));
             while (chunk.size() < max) {
-                String text = lines.next();
-                if (text == null) {
+                Line line = lines.next();
+                if (line == null) {
                     break;
                 }
                 try {
-                    chunk.add(new NumberedCommand(lines.number(), CommandJson.parse(text)));
+                    chunk.add(new NumberedCommand(line.number(), parse(line)));
                 } catch (MalformedCommandException e) {
-                    throw new CliFailure(name + ":" + lines.number() + ": MALFORMED: " + e.getMessage()
+                    throw new CliFailure(name + ":" + line.number() + ": MALFORMED: " + e.getMessage()
                             + " (the file changed while apply was reading it; lines before this one were applied)");
                 }
             }
@@ -146,52 +156,86 @@ final class CommandFile implements Closeable {
         }
     }
 
-    /** The command lines of the file with their physical numbers. */
+    /**
+     * A line that is neither blank nor a comment: its text, or why it cannot be read as text (not
+     * UTF-8, or too long to be a command).
+     */
+    private record Line(long number, String text, String unreadable) {
+    }
+
+    /**
+     * The command lines of the file with their physical numbers. Lines are split on bytes and decoded
+     * one by one, so that a byte sequence that is not UTF-8 is reported on its own line.
+     */
     private final class Lines implements Closeable {
-        private final BufferedReader reader;
+        /** A line longer than this many bytes has more than {@link CommandJson#MAX_LENGTH} characters. */
+        private static final int MAX_LINE_BYTES = 3 * CommandJson.MAX_LENGTH;
+
+        private final InputStream in;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final byte[] buffer = new byte[MAX_LINE_BYTES + 1];
         private long number;
 
         private Lines() {
             try {
-                // The default decoder of newBufferedReader refuses bytes that are not UTF-8 instead of guessing.
-                this.reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+                this.in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
             } catch (IOException e) {
                 throw new CliFailure("ledger apply: cannot open " + name + ": " + e.getMessage());
             }
         }
 
         /** The next line that is neither blank nor a comment, or {@code null} at the end. */
-        String next() {
+        Line next() {
             while (true) {
-                String text;
+                int length = 0;
+                long bytes = 0;
+                int b;
                 try {
-                    text = reader.readLine();
-                } catch (CharacterCodingException e) {
-                    throw new CliFailure(name + ":" + (number + 1) + ": not UTF-8 text; save the file as UTF-8");
+                    b = in.read();
+                    if (b == -1) {
+                        return null;
+                    }
+                    while (b != -1 && b != '\n') {
+                        if (length < buffer.length) {
+                            buffer[length++] = (byte) b;
+                        }
+                        bytes++;
+                        b = in.read();
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + name + " after line " + number, e);
                 }
-                if (text == null) {
-                    return null;
-                }
                 number++;
-                if (number == 1 && text.startsWith("\uFEFF")) {
-                    text = text.substring(1); // a byte order mark some editors write; not part of the JSON
+                if (bytes > MAX_LINE_BYTES) {
+                    return new Line(number, null, "the line is " + bytes + " bytes long; a command has at most "
+                            + CommandJson.MAX_LENGTH + " characters");
+                }
+                int start = number == 1 && startsWithByteOrderMark(length) ? 3 : 0; // some editors write one
+                if (length > start && buffer[length - 1] == '\r') {
+                    length--;
+                }
+                String text;
+                try {
+                    text = decoder.decode(ByteBuffer.wrap(buffer, start, length - start)).toString();
+                } catch (CharacterCodingException e) {
+                    return new Line(number, null, "not UTF-8 text; save the file as UTF-8");
                 }
                 if (!text.isBlank() && !text.startsWith("#")) {
-                    return text;
+                    return new Line(number, text, null);
                 }
             }
         }
 
-        long number() {
-            return number;
+        private boolean startsWithByteOrderMark(int length) {
+            return length >= 3 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB && buffer[2] == (byte) 0xBF;
         }
 
         @Override
         public void close() {
             try {
-                reader.close();
+                in.close();
             } catch (IOException ignored) {
                 // Read-only; nothing to flush.
             }

@@ -124,6 +124,9 @@ public final class CommandJson {
     private static String describe(JsonProcessingException e) {
         String original = e.getOriginalMessage() == null ? "unreadable" : e.getOriginalMessage().lines().findFirst().orElse("");
         String column = e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")";
+        if (original.startsWith("Trailing token")) {
+            return "not valid JSON: something follows the command's object on the line" + column;
+        }
         String duplicatePrefix = "Duplicate field '";
         if (original.startsWith(duplicatePrefix) && original.endsWith("'")) {
             String key = original.substring(duplicatePrefix.length(), original.length() - 1);
@@ -135,7 +138,7 @@ public final class CommandJson {
     private static void checkId(JsonNode id, List<String> problems) {
         String requirement = "must be a string of 1 to " + Names.COMMAND_ID_MAX_LENGTH + " characters";
         if (id == null) {
-            problems.add("id: missing; every command needs an id (" + requirement.substring("must be ".length()) + ")");
+            problems.add("id: missing (every command needs one: " + requirement.substring("must be ".length()) + ")");
         } else if (!id.isTextual()) {
             problems.add("id: " + requirement + ", got " + kind(id));
         } else if (!Names.isValidCommandId(id.textValue())) {
@@ -145,7 +148,7 @@ public final class CommandJson {
 
     private static Class<? extends LedgerCommand> commandType(JsonNode type, List<String> problems) {
         if (type == null) {
-            problems.add("type: missing; it names the command (" + String.join(", ", CommandTypes.names()) + ")");
+            problems.add("type: missing (it names the command: " + String.join(", ", CommandTypes.names()) + ")");
             return null;
         }
         if (!type.isTextual()) {
@@ -167,10 +170,10 @@ public final class CommandJson {
             if (optional) {
                 return null;
             }
-            throw new BadField("missing; " + type.getSimpleName() + " requires it");
+            throw new BadField("missing (" + type.getSimpleName() + " requires it)");
         }
         if (node.isNull()) {
-            throw new BadField("null is not allowed" + (optional ? "; leave the field out to use its default" : ""));
+            throw new BadField("null is not allowed" + (optional ? " (leave the field out to use its default)" : ""));
         }
         FieldRule rule = CommandFieldRules.of(type, component.getName()).orElseThrow(() -> new IllegalStateException(
                 "CommandFieldRules has no rule for " + type.getSimpleName() + "." + component.getName()));
@@ -192,7 +195,7 @@ public final class CommandJson {
         }
         if (javaType == BigDecimal.class) {
             if (node.isNumber()) {
-                throw new BadField("must be a decimal string like \"1250.5\", got a JSON number; put the digits in quotes");
+                throw new BadField("must be a decimal string like \"1250.5\", got " + kind(node) + " (put the digits in quotes)");
             }
             if (!node.isTextual()) {
                 throw new BadField("must be a decimal string like \"1250.5\", got " + kind(node));
@@ -233,7 +236,7 @@ public final class CommandJson {
         if (node.isTextual()) {
             return "a string";
         } else if (node.isNumber()) {
-            return "a number";
+            return "the JSON number " + node.asText();
         } else if (node.isBoolean()) {
             return "a boolean";
         } else if (node.isObject()) {

@@ -13,7 +13,7 @@ import java.math.BigDecimal;
  */
 public enum FieldRule {
 
-    ACCOUNT(String.class, "an account name USER:TYPE (USER matching [A-Za-z0-9_.-]{1,64}; TYPE FUTURES, COPY, ELITE or LEGACY)") {
+    ACCOUNT(String.class, "an account name USER:TYPE (USER matching [A-Za-z0-9_.-]{1,64}, TYPE one of FUTURES, COPY, ELITE, LEGACY)") {
         @Override
         boolean accepts(Object value) {
             return AccountId.parseOrNull((String) value) != null;
