@@ -41,12 +41,15 @@ public final class LedgerCommandLine {
     }
 
     /**
-     * Axon, Flyway and HikariCP log their start-up at INFO; on a command line that is noise between the
-     * results. Warnings still show. An explicit {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} wins.
+     * Axon, Flyway and HikariCP log their start-up at INFO, and the write path logs its retries with
+     * stack traces at WARN; on a command line that is noise between the results, since every failure
+     * is reported on one line of its own. Only errors show, unless {@code LEDGER_DEBUG} is set; an
+     * explicit {@code -Dorg.slf4j.simpleLogger.defaultLogLevel} wins over both.
      */
     private static void quietLibraryLogging() {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    System.getenv(ErrorReporter.DEBUG_VARIABLE) == null ? "error" : "info");
         }
     }
 
