@@ -2,7 +2,9 @@ package dev.ledger.api.cli;
 
 import dev.ledger.api.Ledger;
 import dev.ledger.api.store.StoreSettings;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 
@@ -14,6 +16,9 @@ public final class StoreOptions {
      * {@code apply} waits once for a whole file's events.
      */
     static final Duration READ_MODEL_TIMEOUT = Duration.ofMinutes(10);
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
 
     @Option(names = "--db", paramLabel = "URL", defaultValue = "${env:LEDGER_DB_URL}",
             description = "JDBC URL of the store: jdbc:h2:... or jdbc:postgresql://... "
@@ -43,7 +48,7 @@ public final class StoreOptions {
         try {
             return StoreSettings.of(url.strip(), user, password);
         } catch (IllegalArgumentException e) {
-            throw new CliFailure("--db: " + e.getMessage());
+            throw new CliFailure(command.qualifiedName() + ": --db: " + e.getMessage());
         }
     }
 

@@ -40,6 +40,6 @@ class LedgerCommandLineTest {
         CliRun query = CliRun.of("query", "accounts", "alice", "--db", "jdbc:mysql://localhost/ledger");
 
         assertThat(query.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(query.errLines()).singleElement().asString().startsWith("--db: unsupported JDBC URL");
+        assertThat(query.errLines()).singleElement().asString().startsWith("ledger query accounts: --db: unsupported JDBC URL");
     }
 }
