@@ -63,9 +63,10 @@ final class ApplyCommand implements Callable<Integer> {
                 err.println(commands.name() + ":" + bad.line() + ": MALFORMED: " + bad.why());
             });
             if (malformed[0] > 0) {
-                err.println("ledger apply: " + malformed[0] + (malformed[0] == 1 ? " line" : " lines") + " of "
-                        + commands.name() + " malformed; nothing was applied. Fix "
-                        + (malformed[0] == 1 ? "it" : "them") + " and run apply again.");
+                boolean one = malformed[0] == 1;
+                err.println("ledger apply: " + malformed[0] + (one ? " line of " : " lines of ") + commands.name()
+                        + (one ? " is" : " are") + " malformed; nothing was applied. Fix " + (one ? "it" : "them")
+                        + " and run apply again.");
                 err.flush();
                 return ExitCodes.BAD_INPUT;
             }
