@@ -1,0 +1,97 @@
+package dev.ledger.api.bench;
+
+import dev.ledger.api.Ledger;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * {@code ledger bench}: measures, in one run on one store, the raw insert limit of the database
+ * (plain JDBC, one row per commit and batched) and the ledger's durable transfer throughput (one
+ * caller, then {@link #CALLERS} concurrent callers), and sets them side by side. The ledger should be
+ * built without read models ({@code startReadModels(false)}) so that the figures are the write path's.
+ * Names are unique to the run and the scratch table is dropped, so a non-empty database is fine.
+ */
+public final class LedgerBenchmark {
+
+    public static final int CALLERS = 32;
+    public static final int RAW_BATCH_SIZE = 1_000;
+    /** Each caller has users of its own, so concurrent callers never queue on one account. */
+    static final int USERS_PER_CALLER = 4;
+    /** The limits of {@link Sizes#forTransfers(int)}. */
+    public static final int MIN_TRANSFERS = CALLERS;
+    public static final int MAX_TRANSFERS = 10_000_000;
+
+    /**
+     * How much each part of the run does.
+     *
+     * @param concurrentTransfers   transfers by the {@link #CALLERS} concurrent callers
+     * @param oneCallerTransfers    transfers by the single caller (each waits for its own commit, so fewer)
+     * @param rawOneRowPerCommitRows rows inserted one per commit
+     * @param rawBatchedRows        rows inserted {@link #RAW_BATCH_SIZE} per commit
+     * @param warmUpTransfers       transfers sent, untimed, before the ledger is measured
+     */
+    public record Sizes(int concurrentTransfers, int oneCallerTransfers, int rawOneRowPerCommitRows,
+                        int rawBatchedRows, int warmUpTransfers) {
+
+        /** Sizes derived from the concurrent transfer count; the raw runs write as many rows as the ledger writes events. */
+        public static Sizes forTransfers(int concurrentTransfers) {
+            if (concurrentTransfers < MIN_TRANSFERS || concurrentTransfers > MAX_TRANSFERS) {
+                throw new IllegalArgumentException("transfers must be between " + MIN_TRANSFERS + " and " + MAX_TRANSFERS
+                        + ", got " + concurrentTransfers);
+            }
+            int oneCaller = Math.max(concurrentTransfers / 10, 10);
+            return new Sizes(concurrentTransfers, oneCaller, 3 * oneCaller, 3 * concurrentTransfers,
+                    Math.max(concurrentTransfers / 10, CALLERS));
+        }
+    }
+
+    private final Ledger ledger;
+    private final String storeDescription;
+    private final Sizes sizes;
+    private final Consumer<String> progress;
+    private final String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+
+    /**
+     * @param progress told what the benchmark is doing, step by step
+     */
+    public LedgerBenchmark(Ledger ledger, String storeDescription, Sizes sizes, Consumer<String> progress) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.storeDescription = Objects.requireNonNull(storeDescription, "storeDescription");
+        this.sizes = Objects.requireNonNull(sizes, "sizes");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    public BenchReport run() {
+        BenchReport.RawInsertRun rawOneRowPerCommit;
+        BenchReport.RawInsertRun rawBatched;
+        try (RawInsertBenchmark raw = new RawInsertBenchmark(ledger.store().dataSource(), "ledger_bench_raw_" + runId,
+                "bench-" + runId + "-raw")) {
+            progress.accept("raw inserts: warming up");
+            raw.insert(Math.min(sizes.rawOneRowPerCommitRows(), 500), 1);
+            raw.insert(Math.min(sizes.rawBatchedRows(), 5 * RAW_BATCH_SIZE), RAW_BATCH_SIZE);
+            progress.accept("raw inserts: " + sizes.rawOneRowPerCommitRows() + " rows, one per commit");
+            rawOneRowPerCommit = raw.measure(sizes.rawOneRowPerCommitRows(), 1);
+            progress.accept("raw inserts: " + sizes.rawBatchedRows() + " rows, " + RAW_BATCH_SIZE + " per commit");
+            rawBatched = raw.measure(sizes.rawBatchedRows(), RAW_BATCH_SIZE);
+        }
+
+        TransferBenchmark transfers = new TransferBenchmark(ledger, "bench-" + runId + "-", CALLERS * USERS_PER_CALLER);
+        progress.accept("ledger: opening and funding " + CALLERS * USERS_PER_CALLER + " users");
+        transfers.openAndFund();
+        progress.accept("ledger: warming up with " + sizes.warmUpTransfers() + " transfers");
+        transfers.warmUp(CALLERS, sizes.warmUpTransfers());
+        progress.accept("ledger: " + sizes.oneCallerTransfers() + " transfers from 1 caller");
+        BenchReport.TransferRun oneCaller = transfers.measure(1, sizes.oneCallerTransfers(), rawBatched, rawOneRowPerCommit);
+        progress.accept("ledger: " + sizes.concurrentTransfers() + " transfers from " + CALLERS + " callers");
+        BenchReport.TransferRun concurrent = transfers.measure(CALLERS, sizes.concurrentTransfers(), rawBatched,
+                rawOneRowPerCommit);
+
+        String conditions = "one process, one store; read models "
+                + (ledger.readModelStatus().stream().anyMatch(s -> s.running()) ? "running" : "not running")
+                + "; raw rows carry a " + RawInsertBenchmark.PAYLOAD_BYTES + "-byte payload";
+        return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent);
+    }
+}

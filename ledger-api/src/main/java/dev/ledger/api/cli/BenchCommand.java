@@ -1,0 +1,104 @@
+package dev.ledger.api.cli;
+
+import dev.ledger.api.Ledger;
+import dev.ledger.api.bench.BenchReport;
+import dev.ledger.api.bench.LedgerBenchmark;
+import dev.ledger.api.json.ViewJson;
+import dev.ledger.api.store.StoreSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", description = {
+        "Measures the ledger beside the raw limits of the same store, in one run: plain JDBC inserts of "
+                + "event-sized rows (one per commit, and " + LedgerBenchmark.RAW_BATCH_SIZE + " per commit), then durable "
+                + "transfers from 1 caller and from " + LedgerBenchmark.CALLERS + " concurrent callers.",
+        "Uses a fresh embedded store under ./ledger-data/bench (deleted first) unless --db names one; on a named "
+                + "database it writes a scratch table (dropped at the end) and users with a unique prefix."})
+final class BenchCommand implements Callable<Integer> {
+
+    static final Path BENCH_DIRECTORY = StoreSettings.DEFAULT_DIRECTORY.resolve("bench");
+
+    @Option(names = "--transfers", paramLabel = "N", defaultValue = "20000",
+            description = "transfers by the " + LedgerBenchmark.CALLERS + " concurrent callers (default ${DEFAULT-VALUE}); "
+                    + "the single caller sends a tenth as many, the raw runs insert as many rows as those transfers append events")
+    int transfers;
+
+    @Option(names = "--json", description = "print the report as one JSON document")
+    boolean json;
+
+    @Mixin
+    StoreOptions store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (transfers < LedgerBenchmark.MIN_TRANSFERS || transfers > LedgerBenchmark.MAX_TRANSFERS) {
+            throw new CliFailure("ledger bench: --transfers " + transfers + " is out of range; use "
+                    + LedgerBenchmark.MIN_TRANSFERS + " to " + LedgerBenchmark.MAX_TRANSFERS);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Progress progress = Progress.onTerminal(spec.commandLine().getErr());
+        StoreSettings settings = store.given() ? store.named() : FreshStore.embedded(BENCH_DIRECTORY);
+        BenchReport report;
+        // Read models off: the figures are the write path's, not shared with projection work.
+        try (Ledger ledger = StoreOptions.builder(settings).startReadModels(false).build()) {
+            report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers),
+                    step -> progress.show("bench: " + step)).run();
+        } finally {
+            progress.done();
+        }
+        if (json) {
+            out.println(ViewJson.write(report));
+        } else {
+            printTable(report, out);
+        }
+        out.flush();
+        return ExitCodes.DONE;
+    }
+
+    private static void printTable(BenchReport report, PrintWriter out) {
+        out.println("ledger bench on " + report.store());
+        out.println("(" + report.conditions() + ")");
+        out.println();
+        TextTable table = TextTable.withLabelColumn("run", "rows or transfers", "events", "seconds", "rows or events/s",
+                "transfers/s", "events/s vs raw batched", "events/s vs raw 1 row/commit");
+        raw(table, "raw insert, 1 row per commit", report.rawOneRowPerCommit());
+        raw(table, "raw insert, " + report.rawBatched().rowsPerCommit() + " rows per commit", report.rawBatched());
+        ledger(table, report.ledgerOneCaller());
+        ledger(table, report.ledgerConcurrentCallers());
+        table.print(out, "");
+    }
+
+    private static void raw(TextTable table, String label, BenchReport.RawInsertRun run) {
+        table.row(label, Long.toString(run.rows()), "-", seconds(run.elapsedSeconds()), rate(run.rowsPerSecond()),
+                "-", "-", "-");
+    }
+
+    private static void ledger(TextTable table, BenchReport.TransferRun run) {
+        table.row("ledger, " + run.callers() + (run.callers() == 1 ? " caller" : " callers"), Long.toString(run.transfers()),
+                Long.toString(run.events()), seconds(run.elapsedSeconds()), rate(run.eventsPerSecond()),
+                rate(run.transfersPerSecond()), ratio(run.eventsVsRawBatched()), ratio(run.eventsVsRawOneRowPerCommit()));
+    }
+
+    private static String seconds(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static String rate(double value) {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static String ratio(double value) {
+        return String.format(Locale.ROOT, "%.3g", value);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.ledger.api.cli;
+
+import dev.ledger.api.Ledger;
+import dev.ledger.api.store.StoreSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", description = {
+        "Runs a built-in scenario end to end and prints each step's outcome and every account's balance.",
+        "Uses a fresh embedded store under ./ledger-data/demo (deleted first) unless --db names one; "
+                + "exit status 1 if a step did not end as the accounting rules say."})
+final class DemoCommand implements Callable<Integer> {
+
+    static final Path DEMO_DIRECTORY = StoreSettings.DEFAULT_DIRECTORY.resolve("demo");
+
+    @Mixin
+    StoreOptions store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        StoreSettings settings = store.given() ? store.named() : FreshStore.embedded(DEMO_DIRECTORY);
+        out.println("ledger demo on " + settings.describe());
+        out.flush();
+        try (Ledger ledger = StoreOptions.open(settings)) {
+            if (!ledger.accounts(DemoScenario.USER).accounts().isEmpty()) {
+                throw new CliFailure("ledger demo: user " + DemoScenario.USER + " already has accounts in "
+                        + settings.describe() + "; the demo needs a store without her: run it without --db "
+                        + "(a fresh store under ./" + DEMO_DIRECTORY + ") or name an empty database");
+            }
+            boolean asTheRulesSay = new DemoScenario(ledger, out).run();
+            return asTheRulesSay ? ExitCodes.DONE : ExitCodes.PROBLEM_REPORTED;
+        }
+    }
+}

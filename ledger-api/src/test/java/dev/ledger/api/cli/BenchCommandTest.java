@@ -1,0 +1,78 @@
+package dev.ledger.api.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ledger.api.bench.LedgerBenchmark;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Checks the report's content and shape; the figures themselves are measurements and are not judged. */
+class BenchCommandTest {
+
+    @Test
+    void reportsPositiveFiguresAndRatiosForEveryRun() throws Exception {
+        String db = CliRun.freshDatabase("bench");
+
+        CliRun bench = CliRun.of("bench", "--transfers", "200", "--json", "--db", db);
+
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(bench.out());
+        for (String raw : new String[]{"rawOneRowPerCommit", "rawBatched"}) {
+            assertThat(report.get(raw).get("rows").asLong()).as(raw).isPositive();
+            assertThat(report.get(raw).get("rowsPerSecond").asDouble()).as(raw).isPositive();
+        }
+        assertThat(report.get("rawOneRowPerCommit").get("rowsPerCommit").asInt()).isEqualTo(1);
+        assertThat(report.get("rawBatched").get("rowsPerCommit").asInt()).isEqualTo(LedgerBenchmark.RAW_BATCH_SIZE);
+
+        JsonNode oneCaller = report.get("ledgerOneCaller");
+        JsonNode concurrent = report.get("ledgerConcurrentCallers");
+        assertThat(oneCaller.get("callers").asInt()).isEqualTo(1);
+        assertThat(concurrent.get("callers").asInt()).isEqualTo(LedgerBenchmark.CALLERS);
+        assertThat(concurrent.get("transfers").asLong()).isEqualTo(200);
+        for (JsonNode run : new JsonNode[]{oneCaller, concurrent}) {
+            // Events are counted in the event store: a transfer appends sent, received and settled.
+            assertThat(run.get("events").asLong()).isEqualTo(3 * run.get("transfers").asLong());
+            assertThat(run.get("transfersPerSecond").asDouble()).isPositive();
+            assertThat(run.get("eventsPerSecond").asDouble()).isPositive();
+            assertThat(run.get("eventsVsRawBatched").asDouble()).isPositive();
+            assertThat(run.get("eventsVsRawOneRowPerCommit").asDouble()).isPositive();
+        }
+        assertThat(report.get("store").asText()).startsWith("jdbc:h2:mem:bench-");
+    }
+
+    @Test
+    void dropsItsScratchTable() throws Exception {
+        String db = CliRun.freshDatabase("bench-scratch");
+
+        assertThat(CliRun.of("bench", "--transfers", "64", "--db", db).exitCode()).isZero();
+
+        try (Connection connection = DriverManager.getConnection(db, "", "");
+             ResultSet tables = connection.getMetaData().getTables(null, null, "%", null)) {
+            while (tables.next()) {
+                assertThat(tables.getString("TABLE_NAME").toLowerCase()).doesNotStartWith("ledger_bench_raw");
+            }
+        }
+    }
+
+    @Test
+    void printsATableWithEveryRunForPeople() {
+        CliRun bench = CliRun.of("bench", "--transfers", "64", "--db", CliRun.freshDatabase("bench-table"));
+
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("raw insert, 1 row per commit", "raw insert, 1000 rows per commit",
+                "ledger, 1 caller", "ledger, 32 callers", "events/s vs raw batched");
+    }
+
+    @Test
+    void refusesTooFewTransfers() {
+        CliRun bench = CliRun.of("bench", "--transfers", "5", "--db", CliRun.freshDatabase("bench-few"));
+
+        assertThat(bench.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(bench.errLines()).singleElement().asString().contains("--transfers 5 is out of range");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ledger.api.cli;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LedgerCommandLineTest {
+
+    @Test
+    void showsHelpForEverySubcommand() {
+        for (String[] args : new String[][]{{"--help"}, {"demo", "--help"}, {"apply", "--help"}, {"query", "--help"},
+                {"query", "balance", "--help"}, {"query", "accounts", "--help"}, {"bench", "--help"}}) {
+            CliRun help = CliRun.of(args);
+            assertThat(help.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).as(String.join(" ", args)).startsWith("Usage: ledger");
+        }
+    }
+
+    @Test
+    void printsAVersion() {
+        CliRun version = CliRun.of("--version");
+
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("ledger ");
+    }
+
+    @Test
+    void reportsBadUsageOnOneLineWithExitTwo() {
+        for (String[] args : new String[][]{{}, {"frobnicate"}, {"apply"}, {"query"}, {"query", "balance"},
+                {"apply", "x.jsonl", "--no-such-option"}, {"bench", "--transfers", "many"}}) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(run.errLines()).as(String.join(" ", args)).singleElement().asString()
+                    .startsWith("ledger").contains("--help");
+        }
+    }
+
+    @Test
+    void refusesAStoreUrlOfAnotherDatabase() {
+        CliRun query = CliRun.of("query", "accounts", "alice", "--db", "jdbc:mysql://localhost/ledger");
+
+        assertThat(query.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(query.errLines()).singleElement().asString().startsWith("ledger query accounts: --db: unsupported JDBC URL");
+    }
+}
