@@ -44,7 +44,7 @@ public final class ReadModels implements AutoCloseable {
             TrackingEventProcessor processor = TrackingEventProcessor.builder()
                     .name(name)
                     .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
-                            .eventHandlers(projection)
+                            .eventHandlers(projection, new PositionTracker())
                             .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
                             .build())
                     .errorHandler(PropagatingErrorHandler.instance())
