@@ -23,6 +23,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,8 +138,13 @@ public final class AuditExport {
         String sql = query(filter);
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
-            // PostgreSQL streams a result with a cursor only inside a transaction; H2 ignores both.
+            // PostgreSQL streams a result with a cursor only inside a transaction.
             connection.setAutoCommit(false);
+            boolean h2 = "H2".equals(connection.getMetaData().getDatabaseProductName());
+            if (h2) {
+                // Without it H2 copies the whole result into a temporary file before the first row.
+                lazyQueries(connection, true);
+            }
             try (PreparedStatement statement = connection.prepareStatement(sql,
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                 statement.setFetchSize(fetchSize);
@@ -150,8 +156,9 @@ public final class AuditExport {
                     statement.setString(parameter, likePrefix(filter.user() + ":"));
                 }
                 try (ResultSet rows = statement.executeQuery()) {
+                    Timestamps timestamps = new Timestamps();
                     while (rows.next()) {
-                        AuditLines.Event event = read(rows);
+                        AuditLines.Event event = read(rows, timestamps);
                         if (filter.hasTimeRange() && !filter.admits(event.timestamp())) {
                             continue;
                         }
@@ -173,6 +180,10 @@ public final class AuditExport {
             } finally {
                 try {
                     connection.rollback();
+                    if (h2) {
+                        // H2's default; the ledger's URLs never change it.
+                        lazyQueries(connection, false);
+                    }
                 } finally {
                     connection.setAutoCommit(autoCommit);
                 }
@@ -184,6 +195,12 @@ public final class AuditExport {
         out.flush();
         listener.exported(count, lastPosition);
         return new ExportSummary(count, head, format);
+    }
+
+    private static void lazyQueries(Connection connection, boolean lazy) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LAZY_QUERY_EXECUTION " + (lazy ? "TRUE" : "FALSE"));
+        }
     }
 
     static String query(ExportFilter filter) {
@@ -214,7 +231,27 @@ public final class AuditExport {
         return pattern.append('%').toString();
     }
 
-    private static AuditLines.Event read(ResultSet rows) throws SQLException {
+    /** Parses stored timestamps; events of one command usually share theirs, so the last one is kept. */
+    private static final class Timestamps {
+        private String lastText;
+        private Instant lastInstant;
+
+        Instant parse(String text, long position) {
+            if (text != null && text.equals(lastText)) {
+                return lastInstant;
+            }
+            Instant instant = ExportFilter.parseInstantOrNull(text);
+            if (instant == null) {
+                throw new AuditExportException("event at position " + position + " has a timestamp that is not an "
+                        + "ISO-8601 instant: " + text);
+            }
+            lastText = text;
+            lastInstant = instant;
+            return instant;
+        }
+    }
+
+    private static AuditLines.Event read(ResultSet rows, Timestamps timestamps) throws SQLException {
         long position = rows.getLong(1);
         String aggregate = rows.getString(2);
         long sequence = rows.getLong(3);
@@ -224,11 +261,7 @@ public final class AuditExport {
         String revision = rows.getString(7);
         String payloadType = rows.getString(8);
         String timestampText = rows.getString(9);
-        Instant timestamp = ExportFilter.parseInstantOrNull(timestampText);
-        if (timestamp == null) {
-            throw new AuditExportException("event at position " + position + " has a timestamp that is not an "
-                    + "ISO-8601 instant: " + timestampText);
-        }
+        Instant timestamp = timestamps.parse(timestampText, position);
         JsonNode metadata = metadataBytes == null ? NullNode.getInstance() : parse(metadataBytes, "metadata", position);
         if (!metadata.isObject() && !metadata.isNull()) {
             throw new AuditExportException("event at position " + position + " has metadata that is not a JSON object");

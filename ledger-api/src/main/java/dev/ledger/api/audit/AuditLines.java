@@ -77,6 +77,7 @@ final class AuditLines {
     private static final HexFormat HEX = HexFormat.of();
 
     private final MessageDigest sha256;
+    private final StringBuilder buffer = new StringBuilder(1024);
 
     AuditLines() {
         try {
@@ -101,11 +102,26 @@ final class AuditLines {
         return className.substring(cut + 1);
     }
 
-    /** Seals {@code line} (its hash member absent) into a chained line. */
+    /**
+     * Seals {@code line} (its hash member absent) into a chained line: hashes its canonical form, then
+     * puts the hash member in its sorted place in that same text.
+     */
     Line seal(ObjectNode line, String hashMember, String prevHash) {
-        String hash = hash(prevHash, CanonicalJson.write(line));
-        line.put(hashMember, hash);
-        return new Line(CanonicalJson.write(line), hash);
+        if (line.has(hashMember)) {
+            throw new IllegalArgumentException("the line to seal has its " + hashMember + " already");
+        }
+        buffer.setLength(0);
+        int slot = CanonicalJson.writeObject(line, hashMember, buffer)[0];
+        String hash = hash(prevHash, buffer.toString());
+        String member = "\"" + hashMember + "\":\"" + hash + "\"";
+        if (line.isEmpty()) {
+            buffer.insert(slot, member);
+        } else if (slot == buffer.length() - 1) {
+            buffer.insert(slot, "," + member);
+        } else {
+            buffer.insert(slot, member + ",");
+        }
+        return new Line(buffer.toString(), hash);
     }
 
     /** The hash rule. */

@@ -109,6 +109,9 @@ public final class AuditVerifier {
         private String head = GENESIS;
         private long lastPosition = -1;
         private long trailerLine;
+        private final StringBuilder canonical = new StringBuilder(1024);
+        private String lineText;
+        private int[] hashSpan;
 
         Run(LineReader reader, String expectedHeadHash, LongConsumer progress) {
             this.reader = reader;
@@ -171,19 +174,20 @@ public final class AuditVerifier {
             if (node == null || !node.isObject()) {
                 throw new BadLine(text.isEmpty() ? "empty line" : "not a JSON object");
             }
-            String canonical;
-            try {
-                canonical = CanonicalJson.write(node);
-            } catch (CanonicalJson.NotCanonicalException e) {
-                throw new BadLine("not in canonical form: holds " + e.getMessage());
-            }
-            if (!canonical.equals(text)) {
-                throw new BadLine("not in canonical form (sorted keys, no whitespace, minimal escapes; see "
-                        + "docs/audit-export.md): differs from it at column " + (firstDifference(canonical, text) + 1));
-            }
             if (format == null) {
                 format = node.has(CE_SPECVERSION) ? ExportFormat.CLOUDEVENTS : ExportFormat.JSON_LINES;
             }
+            canonical.setLength(0);
+            try {
+                hashSpan = CanonicalJson.writeObject(node, format == ExportFormat.CLOUDEVENTS ? CE_HASH : HASH, canonical);
+            } catch (CanonicalJson.NotCanonicalException e) {
+                throw new BadLine("not in canonical form: holds " + e.getMessage());
+            }
+            if (!text.contentEquals(canonical)) {
+                throw new BadLine("not in canonical form (sorted keys, no whitespace, minimal escapes; see "
+                        + "docs/audit-export.md): differs from it at column " + (firstDifference(canonical, text) + 1));
+            }
+            lineText = text;
             if (format == ExportFormat.CLOUDEVENTS) {
                 checkCloudEvent((ObjectNode) node);
             } else {
@@ -281,8 +285,9 @@ public final class AuditVerifier {
         private void chain(ObjectNode node, String prevMember, String hashMember, long position) {
             String prevHash = hex(node, prevMember);
             String hash = hex(node, hashMember);
-            node.remove(hashMember);
-            String computed = lines.hash(prevHash, CanonicalJson.write(node));
+            // The line without its hash member, cut from the canonical text just checked.
+            String content = lineText.substring(0, hashSpan[0]) + lineText.substring(hashSpan[1]);
+            String computed = lines.hash(prevHash, content);
             if (!computed.equals(hash)) {
                 throw new BadLine("hash mismatch: the line's content hashes to " + computed + ", not to its "
                         + hashMember + " " + hash + " (the line was altered)");
@@ -384,7 +389,7 @@ public final class AuditVerifier {
             }
         }
 
-        private static int firstDifference(String a, String b) {
+        private static int firstDifference(CharSequence a, CharSequence b) {
             int length = Math.min(a.length(), b.length());
             for (int i = 0; i < length; i++) {
                 if (a.charAt(i) != b.charAt(i)) {

@@ -31,24 +31,7 @@ final class CanonicalJson {
 
     static void write(JsonNode node, StringBuilder out) {
         switch (node.getNodeType()) {
-            case OBJECT -> {
-                String[] keys = new String[node.size()];
-                Iterator<String> names = node.fieldNames();
-                for (int i = 0; i < keys.length; i++) {
-                    keys[i] = names.next();
-                }
-                Arrays.sort(keys);
-                out.append('{');
-                for (int i = 0; i < keys.length; i++) {
-                    if (i > 0) {
-                        out.append(',');
-                    }
-                    writeString(keys[i], out);
-                    out.append(':');
-                    write(node.get(keys[i]), out);
-                }
-                out.append('}');
-            }
+            case OBJECT -> writeObject(node, null, out, null);
             case ARRAY -> {
                 out.append('[');
                 for (int i = 0; i < node.size(); i++) {
@@ -73,10 +56,81 @@ final class CanonicalJson {
         }
     }
 
+    /**
+     * Writes {@code object} canonically and returns where its member {@code key} is in {@code out}: the
+     * span {@code [start, end)} to delete to get the canonical form of the object without that member (it
+     * takes one neighbouring comma along). If the object has no such member, {@code start == end} is where
+     * it would be inserted. Lets a line and its hashed content (the line without its hash member) come
+     * from one serialization.
+     */
+    static int[] writeObject(JsonNode object, String key, StringBuilder out) {
+        int[] span = new int[2];
+        writeObject(object, key, out, span);
+        return span;
+    }
+
+    private static void writeObject(JsonNode node, String spanKey, StringBuilder out, int[] span) {
+        String[] keys = new String[node.size()];
+        Iterator<String> names = node.fieldNames();
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = names.next();
+        }
+        Arrays.sort(keys);
+        out.append('{');
+        boolean located = span == null;
+        for (int i = 0; i < keys.length; i++) {
+            int beforeComma = out.length();
+            if (i > 0) {
+                out.append(',');
+            }
+            int keyStart = out.length();
+            int order = located ? -1 : keys[i].compareTo(spanKey);
+            if (order > 0) {
+                // Absent; it would go before this member: insert "key":value, here.
+                span[0] = keyStart;
+                span[1] = keyStart;
+                located = true;
+            }
+            writeString(keys[i], out);
+            out.append(':');
+            write(node.get(keys[i]), out);
+            if (order == 0) {
+                located = true;
+                if (i + 1 < keys.length) {
+                    span[0] = keyStart;
+                    span[1] = out.length() + 1; // with the comma that comes next
+                } else {
+                    span[0] = beforeComma;      // with the comma before it, if any
+                    span[1] = out.length();
+                }
+            }
+        }
+        if (!located) {
+            // Absent; it would go last: insert ,"key":value before the closing brace.
+            span[0] = out.length();
+            span[1] = out.length();
+        }
+        out.append('}');
+    }
+
     static void writeString(String text, StringBuilder out) {
         out.append('"');
         int length = text.length();
-        for (int i = 0; i < length; i++) {
+        int plain = 0;
+        while (plain < length) {
+            char c = text.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                break;
+            }
+            plain++;
+        }
+        if (plain == length) {
+            // The common case: nothing to escape or check.
+            out.append(text).append('"');
+            return;
+        }
+        out.append(text, 0, plain);
+        for (int i = plain; i < length; i++) {
             char c = text.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

@@ -60,6 +60,31 @@ class CanonicalJsonTest {
                 .isInstanceOf(CanonicalJson.NotCanonicalException.class);
     }
 
+    @Test
+    void locatesAMemberSoThatCuttingItGivesTheObjectWithoutIt() throws Exception {
+        String[] objects = {"{\"a\":1,\"h\":2,\"z\":3}", "{\"h\":2,\"z\":3}", "{\"a\":1,\"h\":[2]}", "{\"h\":{\"h\":1}}",
+                "{\"a\":1,\"z\":3}", "{\"z\":3}", "{\"a\":1}", "{}"};
+        for (String json : objects) {
+            ObjectNode object = (ObjectNode) JSON.readTree(json);
+            StringBuilder out = new StringBuilder();
+            int[] span = CanonicalJson.writeObject(object, "h", out);
+            assertThat(out.toString()).isEqualTo(CanonicalJson.write(object));
+            ObjectNode without = object.deepCopy();
+            without.remove("h");
+            String cut = out.substring(0, span[0]) + out.substring(span[1]);
+            assertThat(cut).as(json).isEqualTo(CanonicalJson.write(without));
+            if (!object.has("h")) {
+                assertThat(span[0]).as(json).isEqualTo(span[1]);
+                ObjectNode with = object.deepCopy();
+                with.put("h", 9);
+                String member = "\"h\":9";
+                String inserted = object.isEmpty() ? member : span[0] == out.length() - 1 ? "," + member : member + ",";
+                assertThat(new StringBuilder(out).insert(span[0], inserted).toString()).as(json)
+                        .isEqualTo(CanonicalJson.write(with));
+            }
+        }
+    }
+
     private static String canonical(String json) throws Exception {
         JsonNode node = JSON.readTree(json);
         return CanonicalJson.write(node);

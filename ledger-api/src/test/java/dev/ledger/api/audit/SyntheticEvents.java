@@ -52,8 +52,9 @@ final class SyntheticEvents implements AutoCloseable {
     }
 
     /**
-     * {@code count} realistic rows: per user a deposit, the three legs of a transfer to the user's COPY
-     * account, and a mark price, cycling over {@code users} users, one millisecond apart.
+     * {@code count} realistic rows: per group of five, a deposit, the three legs of a transfer from the
+     * user's FUTURES to the user's COPY account, and a mark price; groups cycle over {@code users} users;
+     * one millisecond apart from {@code start}.
      */
     void realistic(long count, int users, Instant start) throws SQLException {
         long[] sequences = new long[users * 2];
@@ -64,7 +65,8 @@ final class SyntheticEvents implements AutoCloseable {
             String copy = "user" + user + ":COPY";
             String timestamp = start.plusMillis(i).toString();
             String commandId = "{\"commandId\":\"cmd-" + (i / 5) + "\"}";
-            String amount = (i % 997) + "." + String.format("%08d", i % 100_000_000);
+            String fraction = Long.toString(100_000_000 + i % 100_000_000).substring(1);
+            String amount = (i % 997) + "." + fraction;
             String transfer = "\"transferId\":\"cmd-" + (i / 5) + "\",\"from\":\"" + futures + "\",\"to\":\"" + copy
                     + "\",\"asset\":\"USDT\",\"amount\":\"" + amount + "\"";
             switch ((int) (i % 5)) {
@@ -87,6 +89,10 @@ final class SyntheticEvents implements AutoCloseable {
         if (batched > 0) {
             insert.executeBatch();
             batched = 0;
+            if (!connection.getAutoCommit()) {
+                // Many small transactions: one huge one makes H2 keep a huge undo log.
+                connection.commit();
+            }
         }
     }
 
