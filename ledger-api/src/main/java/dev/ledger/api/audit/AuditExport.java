@@ -19,6 +19,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Writes the audit export: the events of the store in global-position order, one hash-chained JSON
@@ -103,11 +105,12 @@ public final class AuditExport {
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
         Files.createDirectories(directory);
-        Path partial = Files.createTempFile(directory, "." + target.getFileName() + ".", ".partial");
+        // Not Files.createTempFile: its owner-only permissions would stick to the export.
+        Path partial = directory.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".partial");
         boolean done = false;
         try {
             ExportSummary summary;
-            try (OutputStream out = Files.newOutputStream(partial)) {
+            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 summary = run(filter, format, out, progress);
             }
             try {
