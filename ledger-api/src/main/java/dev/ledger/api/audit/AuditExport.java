@@ -14,6 +14,8 @@ import javax.sql.DataSource;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -37,8 +39,9 @@ import java.util.UUID;
  * are in {@code docs/audit-export.md}; {@link AuditVerifier} checks a file offline.
  *
  * <p>Streaming: the events are read with one forward-only query, in fetches of {@link #DEFAULT_FETCH_SIZE}
- * rows (on PostgreSQL inside a read-only transaction, which is what makes the driver use a cursor
- * instead of loading the whole result), and each line is written as soon as it is made. Memory stays
+ * rows (on PostgreSQL inside a transaction, which is what makes the driver use a cursor instead of
+ * loading the whole result; on H2 in lazy mode, which keeps it from copying the result to a temporary
+ * file first), and each line is written as soon as it is made. Memory stays
  * flat however many events there are. The query is one snapshot: events appended while the export
  * runs are not in it, and no event below the last exported position can appear later (appends commit
  * in position order, see {@link LedgerStore}).
@@ -71,7 +74,16 @@ public final class AuditExport {
         this.fetchSize = fetchSize;
     }
 
-    /** Writes the export to {@code out} (buffered, flushed, not closed). */
+    /**
+     * Writes the export to {@code out} (buffered, flushed, not closed). If it fails part way, what was
+     * written has no trailer and fails verification; {@link #write(DataSource, ExportFilter, ExportFormat,
+     * Path, ExportProgress)} leaves nothing behind instead.
+     *
+     * @param progress told how far the export has got; may be null
+     * @throws AuditExportException an event cannot be exported faithfully (the message names its position)
+     * @throws dev.ledger.api.store.StoreException the store cannot be read
+     * @throws IOException writing failed
+     */
     public static ExportSummary write(DataSource dataSource, ExportFilter filter, ExportFormat format,
                                       OutputStream out, ExportProgress progress) throws IOException {
         return new AuditExport(dataSource, DEFAULT_FETCH_SIZE).run(filter, format, out, progress);
@@ -110,8 +122,10 @@ public final class AuditExport {
         boolean done = false;
         try {
             ExportSummary summary;
-            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                summary = run(filter, format, out, progress);
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                summary = run(filter, format, Channels.newOutputStream(channel), progress);
+                // On disk before it takes the target's name: a crash never leaves a cut export there.
+                channel.force(true);
             }
             try {
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

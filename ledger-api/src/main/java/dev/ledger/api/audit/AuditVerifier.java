@@ -168,8 +168,8 @@ public final class AuditVerifier {
             try {
                 node = JSON.readTree(text);
             } catch (JsonProcessingException e) {
-                throw new BadLine("not valid JSON: " + e.getOriginalMessage() + " at column "
-                        + e.getLocation().getColumnNr());
+                throw new BadLine("not valid JSON: " + e.getOriginalMessage()
+                        + (e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr()));
             }
             if (node == null || !node.isObject()) {
                 throw new BadLine(text.isEmpty() ? "empty line" : "not a JSON object");

@@ -36,7 +36,7 @@ class AuditDocsTest {
 
     private static final Path DOC = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("audit-export.md");
     private static final Path EXAMPLES = Path.of("target", "audit-example");
-    private static final int DAMAGED_FILES = 40;
+    private static final int DAMAGED_FILES = 24;
 
     private final long seed = Long.getLong("audit.seed", System.nanoTime());
     private Ledger ledger;

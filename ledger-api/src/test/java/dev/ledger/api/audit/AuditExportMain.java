@@ -39,7 +39,7 @@ public final class AuditExportMain {
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         System.out.println(outcome + " in " + elapsedMs + " ms, heap max " + mib(Runtime.getRuntime().maxMemory())
-                + " MiB, heap peak " + mib(peakHeapBytes()) + " MiB");
+                + " MiB, heap peak " + mib(peakHeapBytes()) + " MiB (garbage included)");
         System.exit(status);
     }
 
