@@ -22,10 +22,14 @@ public record StoreSettings(String jdbcUrl, String user, String password) {
         password = password == null ? "" : password;
     }
 
-    /** An embedded H2 file database in {@code directory}. */
+    /**
+     * An embedded H2 file database in {@code directory}. The first process to open it serves it to
+     * others on the loopback interface (H2's automatic mixed mode), so a second process (a query, a
+     * rebuild, an export) can work on it while the first one runs.
+     */
     public static StoreSettings embedded(Path directory) {
         String path = directory.toAbsolutePath().resolve("ledger").toString();
-        return new StoreSettings("jdbc:h2:file:" + path + h2Options(), "sa", "");
+        return new StoreSettings("jdbc:h2:file:" + path + h2Options() + ";AUTO_SERVER=TRUE", "sa", "");
     }
 
     /** An embedded H2 database that lives as long as the process (for tests and examples). */

@@ -89,6 +89,13 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Running alone, a command failed with an error that is not a refusal: a bug, not worth a retry. */
+    private static final class CommandFailed extends RuntimeException {
+        private CommandFailed(Throwable cause) {
+            super(cause);
+        }
+    }
+
     public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, Cache aggregateCache,
                              EventCapture capture, CommandReactions reactions,
                              Clock clock, int queueCapacity, int maxGroupSize) {
@@ -185,7 +192,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 try {
                     complete(List.of(submission), commitWithRetries(List.of(submission), false));
                 } catch (RuntimeException failure) {
-                    submission.outcome().completeExceptionally(failure instanceof GroupPoisoned ? failure.getCause() : failure);
+                    submission.outcome().completeExceptionally(failure instanceof CommandFailed ? failure.getCause() : failure);
                 }
             }
             return;
@@ -208,9 +215,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         while (true) {
             try {
                 return commit(group, grouped);
-            } catch (GroupPoisoned poisoned) {
+            } catch (GroupPoisoned | CommandFailed failed) {
                 aggregateCache.removeAll();
-                throw poisoned;
+                throw failed;
             } catch (RuntimeException failure) {
                 // Aggregates in the cache may hold state of the rolled-back group.
                 aggregateCache.removeAll();
@@ -339,10 +346,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             // Reported as the command log records it, so that a duplicate repeats the very same outcome.
             return new Outcome.Rejected(command.id(), rejected.code(), CommandLog.recordable(rejected.rejection().message()));
         }
-        if (grouped) {
-            throw new GroupPoisoned(error);
-        }
-        throw error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error);
+        throw grouped ? new GroupPoisoned(error) : new CommandFailed(error);
     }
 
     private void react() throws Exception {
