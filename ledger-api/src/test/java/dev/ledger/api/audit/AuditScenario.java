@@ -1,5 +1,7 @@
 package dev.ledger.api.audit;
 
+import dev.ledger.api.support.MutableClock;
+
 import dev.ledger.api.Ledger;
 import dev.ledger.api.Outcome;
 import dev.ledger.domain.command.ConfigureSymbol;

@@ -1,5 +1,7 @@
 package dev.ledger.api.audit;
 
+import dev.ledger.api.support.MutableClock;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.store.StoreSettings;
