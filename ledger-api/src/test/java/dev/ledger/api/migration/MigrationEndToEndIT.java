@@ -249,7 +249,8 @@ class MigrationEndToEndIT {
         Map<String, Integer> expectedBookings = new TreeMap<>(LegacyPopulation.expectedMigrationBookings());
         expectedBookings.put("position out dan:LEGACY " + BTC, 1);
         expectedBookings.put("position in dan:FUTURES " + BTC, 1);
-        assertThat(LegacyPopulation.migrationBookings(raw)).isEqualTo(expectedBookings);
+        assertThat(LegacyPopulation.differences(LegacyPopulation.migrationBookings(raw), expectedBookings))
+                .as("migration bookings that are not exactly once").isEmpty();
         Recomputed folded = Recomputed.fold(raw);
         assertThat(Recomputed.readModel(ledger, folded.accounts())).isEqualTo(folded.balances());
 
@@ -493,9 +494,13 @@ class MigrationEndToEndIT {
 
     /** Verify mode finds no difference in any read model; a rebuild of the migration model changes no answer. */
     static void assertRebuiltEqualsLive(Ledger ledger) {
+        assertRebuiltEqualsLive(ledger, USERS);
+    }
+
+    static void assertRebuiltEqualsLive(Ledger ledger, List<String> users) {
         ledger.awaitReadModels();
         Map<String, MigrationView> live = new LinkedHashMap<>();
-        for (String user : USERS) {
+        for (String user : users) {
             live.put(user, ledger.migration(user));
         }
         MigrationSummary liveSummary = ledger.migrationSummary();
@@ -505,7 +510,7 @@ class MigrationEndToEndIT {
                     .as("rebuilt %s against live", name).isEmpty();
         }
         assertThat(rebuilder.rebuild("migration", false, ProjectionRebuilder.Progress.NONE).switched()).isTrue();
-        for (String user : USERS) {
+        for (String user : users) {
             assertThat(ledger.migration(user)).as("rebuilt migration of %s", user).isEqualTo(live.get(user));
         }
         assertThat(ledger.migrationSummary()).isEqualTo(liveSummary);

@@ -203,6 +203,21 @@ public final class LegacyPopulation {
         return expected;
     }
 
+    /** The keys whose counts differ, as {@code key -> "expected E, found F"} (empty when both agree). */
+    public static Map<String, String> differences(Map<String, Integer> found, Map<String, Integer> expected) {
+        Map<String, String> differences = new TreeMap<>();
+        Set<String> keys = new java.util.TreeSet<>(found.keySet());
+        keys.addAll(expected.keySet());
+        for (String key : keys) {
+            int e = expected.getOrDefault(key, 0);
+            int f = found.getOrDefault(key, 0);
+            if (e != f) {
+                differences.put(key, "expected " + e + ", found " + f);
+            }
+        }
+        return differences;
+    }
+
     /** Per asset, the sum over every account of {@code user} of wallet + in transit, from the balance read model. */
     public static Map<String, BigDecimal> moneyOf(Ledger ledger, String user) {
         Map<String, BigDecimal> sums = new TreeMap<>();
