@@ -1,6 +1,7 @@
 package dev.ledger.api.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ledger.domain.event.AccountEvent;
 import dev.ledger.domain.event.MarketEvent;
 
@@ -25,8 +26,9 @@ public final class RawEvents {
     }
 
     // Deliberately not the ledger's JsonSerialization: if the ledger wrote something a plain reader
-    // cannot read back into the records (unknown fields, numbers as floats), this fails.
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // cannot read back into the records (unknown fields, numbers as floats), this fails. The plain reader
+    // knows ISO-8601 instants (Jackson's standard java.time module), which the migration events carry.
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
 
     private RawEvents() {
     }
