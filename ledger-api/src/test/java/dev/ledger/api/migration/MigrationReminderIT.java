@@ -182,6 +182,28 @@ class MigrationReminderIT {
         assertThat(snapshots(second)).as("account snapshots taken").isPositive();
     }
 
+    /**
+     * The event store keeps timestamps to the millisecond, and the system clock has finer ones. What an
+     * aggregate decides from an event's time must not depend on whether it still holds the event as it was
+     * applied or rebuilt it from the store: MigrationOverdue names the start time that the stored
+     * MigrationStarted (and so every replay and read model) shows.
+     */
+    @OnEveryStore
+    void namesTheStartTimeAsStoredWhenTheClockIsFinerThanAMillisecond(StoreKind store) {
+        Instant startedAt = Instant.parse("2026-07-01T09:30:00.123456789Z");
+        MutableClock clock = new MutableClock(startedAt);
+        Ledger ledger = ledgers.open(builder(Stores.fresh(store), clock, Duration.ofHours(1)));
+        allAccepted(ledger.executeAll(setup("wes")));
+        assertThat(ledger.execute(new StartMigration("start-wes", "wes"))).isEqualTo(accepted("start-wes"));
+        Instant stored = ledger.migration("wes").startedAt();
+        assertThat(stored).isEqualTo(Instant.parse("2026-07-01T09:30:00.123Z"));
+
+        clock.advance(OVERDUE_AFTER);
+        assertThat(ledger.fireDueMigrationReminders()).isEqualTo(1);
+
+        assertThat(overdueEvents(ledger)).containsExactly(new MigrationOverdue(legacy("wes"), "wes", stored, 1, 0));
+    }
+
     // ------------------------------------------------------------------------------------------------------
 
     private static String due(Instant startedAt) {
