@@ -11,6 +11,7 @@ import dev.ledger.api.support.RawEvents;
 import dev.ledger.api.support.Recomputed;
 import dev.ledger.api.support.StoreKind;
 import dev.ledger.api.support.Stores;
+import dev.ledger.domain.account.MigrationFaults;
 import dev.ledger.domain.command.AdjustIsolatedMargin;
 import dev.ledger.domain.command.Deposit;
 import dev.ledger.domain.command.LedgerCommand;
@@ -48,6 +49,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.ledger.api.support.LegacyPopulation.BTC;
 import static dev.ledger.api.support.LegacyPopulation.ETH;
@@ -237,6 +239,8 @@ class MigrationEndToEndIT {
                     .contains(before.get(user).legacyBalance());
             assertThat(ledger.riskAt(legacy(user), beforeTheWaves)).as("legacy risk of %s as it was", user)
                     .contains(before.get(user).legacyRisk());
+            assertThat(ledger.balanceAt(user + ":FUTURES", beforeTheWaves)).as("FUTURES of %s before the waves", user)
+                    .isEmpty();
         }
         assertThat(RawEvents.accountEvents(ledger.store().dataSource())).filteredOn(r -> r.aggregate().equals(eve))
                 .extracting(r -> r.event().getClass().getSimpleName())
@@ -256,6 +260,61 @@ class MigrationEndToEndIT {
 
         // --- the migration read model rebuilt equals the live one ------------------------------------------
         assertRebuiltEqualsLive(ledger);
+    }
+
+    @OnEveryStore
+    void completesMigrationsWhoseStartAndLastCloseShareOneCommandGroup(StoreKind store) throws Exception {
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)));
+        allAccepted(ledger.executeAll(LegacyPopulation.setup()));
+        Map<String, Map<String, BigDecimal>> before = new TreeMap<>();
+        for (String user : List.of("dan", "eve", "fay")) {
+            before.put(user, moneyOf(ledger, user));
+        }
+        Map<String, List<LedgerCommand>> closes = LegacyPopulation.closes();
+        // One group (one transaction): dan starts, a refused COPY increase, dan's close; eve's close before her
+        // start; fay's first close, her start, her last close. They queue while the writer is held inside cat's
+        // completion, and the writer then takes them all at once.
+        List<LedgerCommand> group = List.of(
+                new StartMigration("g-start-dan", "dan"),
+                fill("g-dan-copy-up", legacy("dan"), BTC, SELL, "0.1", "31000", "0", 10, ISOLATED, COPY, "eve"),
+                closes.get("dan").get(0),
+                closes.get("eve").get(0),
+                new StartMigration("g-start-eve", "eve"),
+                closes.get("fay").get(0),
+                new StartMigration("g-start-fay", "fay"),
+                closes.get("fay").get(1));
+        List<Outcome> outcomes = new ArrayList<>();
+        try (MigrationFaults.Pause pause = MigrationFaults.pauseAfterFundsMoved("cat")) {
+            CompletableFuture<Outcome> cat = ledger.submit(new StartMigration("g-start-cat", "cat"));
+            pause.awaitReached();
+            List<CompletableFuture<Outcome>> queued = group.stream().map(ledger::submit).toList();
+            pause.release();
+            assertThat(cat.join()).isEqualTo(accepted("g-start-cat"));
+            queued.forEach(f -> outcomes.add(f.join()));
+        }
+        assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Rejected.class,
+                r -> assertThat(r.code()).isEqualTo(RejectionCode.MIGRATION_RESTRICTED));
+        assertThat(outcomes).element(0).isEqualTo(accepted("g-start-dan"));
+        assertThat(outcomes.subList(2, outcomes.size())).allSatisfy(o -> assertThat(o).isInstanceOf(Outcome.Accepted.class));
+        Map<String, BigDecimal> booked = LegacyPopulation.usdtBookedByCloses();
+        for (String user : List.of("dan", "eve", "fay")) {
+            assertThat(ledger.migration(user).state()).as(user).isEqualTo(MigrationState.COMPLETED);
+            Map<String, BigDecimal> expected = new TreeMap<>(before.get(user));
+            expected.merge(USDT, booked.get(user), (a, b) -> a.add(b).setScale(8));
+            assertThat(moneyOf(ledger, user)).as("money of %s", user).isEqualTo(expected);
+        }
+        Map<String, Integer> bookings = LegacyPopulation.migrationBookings(RawEvents.accountEvents(ledger.store().dataSource()));
+        assertThat(bookings).containsEntry("completed dan", 1).containsEntry("completed eve", 1)
+                .containsEntry("completed fay", 1).containsEntry("funds in fay:FUTURES USDT 59297.72", 1)
+                .doesNotContainKey("completed ann");
+        // The new accounts are usable at once: FUTURES funds COPY, and the user's money stays the same.
+        assertThat(ledger.execute(new dev.ledger.domain.command.Transfer("g-fund-copy", "dan:FUTURES", "dan:COPY", USDT,
+                d("1000")))).isEqualTo(accepted("g-fund-copy"));
+        Map<String, BigDecimal> danExpected = new TreeMap<>(before.get("dan"));
+        danExpected.merge(USDT, booked.get("dan"), (a, b) -> a.add(b).setScale(8));
+        assertThat(moneyOf(ledger, "dan")).isEqualTo(danExpected);
+        assertThat(ledger.balance("dan:COPY").orElseThrow().balances()).singleElement()
+                .satisfies(b -> assertThat(b.wallet()).isEqualByComparingTo("1000"));
     }
 
     @OnEveryStore
