@@ -1,5 +1,7 @@
 package dev.ledger.api.migration;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.Outcome;
 import dev.ledger.api.store.StoreSettings;
@@ -71,10 +73,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A migration interrupted by a crash completes after restart without moving anything twice
  * (accounting.md, "Migration"), on a durable H2 file and on PostgreSQL:
  * <ul>
- *     <li>the ledger is closed in the middle of a wave, while starts and closing fills are being submitted
- *     from another thread; after reopening, the wave is run again and the closes are sent again with the
- *     same ids: every migration completes, and every start, completion, fund move and position move is
- *     stored exactly once;</li>
+ *     <li>the ledger is stopped in the middle of a wave, while starts and closing fills are being submitted
+ *     from another thread - closed, or harder: its connection pool shut down under it, aborting the
+ *     connections in use wherever the writer was - and the store then holds whole migrations only; after
+ *     reopening, the wave is run again and the closes are sent again with the same ids: every migration
+ *     completes, and every start, completion, fund move and position move is stored exactly once;</li>
  *     <li>a completion that fails between moving the funds and moving the positions (a failure injected
  *     there) rolls back the whole command that triggered it: not acknowledged, nothing stored, no command
  *     record, the saga and the reminder as before; after a restart the same command completes the
@@ -95,9 +98,25 @@ class MigrationCrashIT {
     // ------------------------------------------------------------------------------------------------------
 
     @OnEveryStore
-    void completesEveryMigrationExactlyOnceWhenTheLedgerStopsInTheMiddleOfAWave(StoreKind store, @TempDir Path directory)
+    void completesEveryMigrationExactlyOnceWhenTheLedgerIsClosedInTheMiddleOfAWave(StoreKind store,
+            @TempDir Path directory) throws Exception {
+        stopInTheMiddleOfAWaveThenFinishIt(store, Stores.durable(store, directory), false);
+    }
+
+    /**
+     * A harder stop than closing: the connection pool under the ledger is shut down in the middle of the wave,
+     * which aborts the connections in use (the database rolls back whatever transaction was open on them,
+     * wherever the writer was in it), and the ledger never finishes its queue. Right after, the store holds
+     * only whole migrations: every user has either all of its moves and its completion, or none.
+     */
+    @OnEveryStore
+    void completesEveryMigrationExactlyOnceWhenTheDatabaseConnectionsAreCutInTheMiddleOfAWave(StoreKind store,
+            @TempDir Path directory) throws Exception {
+        stopInTheMiddleOfAWaveThenFinishIt(store, Stores.durable(store, directory), true);
+    }
+
+    private void stopInTheMiddleOfAWaveThenFinishIt(StoreKind store, StoreSettings settings, boolean cut)
             throws Exception {
-        StoreSettings settings = Stores.durable(store, directory);
         List<String> users = new ArrayList<>(LegacyPopulation.USERS);
         for (int i = 0; i < GENERATED; i++) {
             users.add(generated(i));
@@ -109,38 +128,58 @@ class MigrationCrashIT {
             }
         }
         List<LedgerCommand> stream = wave(users, closes);
+        Map<String, Integer> expectedBookings = expectedBookings();
 
         // --- first life: set up, then stop the ledger while the wave is being sent ----------------------------
         // Snapshots every few events: the second life loads most legacy accounts from a snapshot.
-        Ledger first = ledgers.open(Ledger.builder().store(settings).snapshotThreshold(3));
+        HikariDataSource pool = cut ? pool(settings) : null;
+        Ledger first = cut
+                // No read models in this life: a node that dies keeps its read-model claims for a while.
+                ? ledgers.open(Ledger.builder().dataSource(pool).startReadModels(false).snapshotThreshold(3))
+                : ledgers.open(Ledger.builder().store(settings).snapshotThreshold(3));
         allAccepted(first.executeAll(LegacyPopulation.setup()));
         allAccepted(first.executeAll(generatedSetup()));
-        Map<String, Map<String, BigDecimal>> expectedMoney = new TreeMap<>();
-        for (String user : LegacyPopulation.USERS) {
-            Map<String, BigDecimal> money = new TreeMap<>(moneyOf(first, user));
-            BigDecimal booked = LegacyPopulation.usdtBookedByCloses().get(user);
-            if (booked != null) {
-                money.merge(USDT, booked, (a, b) -> a.add(b).setScale(8));
-            }
-            expectedMoney.put(user, money);
-        }
-        for (int i = 0; i < GENERATED; i++) {
-            expectedMoney.put(generated(i), Map.of(USDT, generatedUsdt(i).add(i % 3 == 0 ? d("10") : BigDecimal.ZERO)
-                    .setScale(8)));
-        }
 
         Sender sender = new Sender(first, stream);
         Thread sending = new Thread(sender::run, "migration-crash-sender");
         sending.start();
         assertThat(sender.enoughAcknowledged.await(OUTCOME_BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
+        if (cut) {
+            pool.close();
+        }
         ledgers.close(first);
         sending.join(TimeUnit.SECONDS.toMillis(OUTCOME_BOUND_SECONDS));
-        assertThat(sending.isAlive()).as("the sender is stuck on a command the closed ledger never answered").isFalse();
+        assertThat(sending.isAlive()).as("the sender is stuck on a command the stopped ledger never answered").isFalse();
         assertThat(sender.lost).as("commands never answered").isEmpty();
         assertThat(sender.notAccepted).as("first outcomes other than accepted").isEmpty();
-        assertThat(sender.refusedAsShutDown.get()).as("commands refused because the ledger stopped").isPositive();
-        System.out.printf("MigrationCrashIT on %s: %d of %d commands acknowledged before the stop%n", store,
-                sender.acknowledged.size(), stream.size());
+        assertThat(sender.refusedAsShutDown.get()).as("commands not acknowledged because the ledger stopped").isPositive();
+        System.out.printf("MigrationCrashIT on %s (%s): %d of %d commands acknowledged before the stop%n", store,
+                cut ? "connections cut" : "closed", sender.acknowledged.size(), stream.size());
+
+        // --- what the stop left: whole migrations only ---------------------------------------------------------
+        List<RawEvents.Row> left;
+        try (HikariDataSource reader = pool(settings)) {
+            left = RawEvents.accountEvents(reader);
+        }
+        Map<String, Integer> leftBookings = LegacyPopulation.migrationBookings(left);
+        int completedBeforeTheStop = 0;
+        for (String user : users) {
+            Map<String, Integer> moves = movesOf(leftBookings, user);
+            if (leftBookings.containsKey("completed " + user)) {
+                completedBeforeTheStop++;
+                assertThat(moves).as("moves of %s, completed before the stop", user).isEqualTo(movesOf(expectedBookings, user));
+            } else {
+                assertThat(moves).as("moves of %s, not completed before the stop", user).isEmpty();
+            }
+        }
+        assertThat(completedBeforeTheStop).as("migrations completed before the stop").isPositive();
+        for (Map.Entry<String, Outcome> acknowledged : sender.acknowledged.entrySet()) {
+            String id = acknowledged.getKey();
+            if (id.startsWith("migrate-start:") && !WAITS.test(id.substring("migrate-start:".length()))) {
+                assertThat(leftBookings).as("acknowledged %s", id)
+                        .containsKey("completed " + id.substring("migrate-start:".length()));
+            }
+        }
 
         // --- second life: run the wave again, send the closes again -----------------------------------------------
         Ledger second = ledgers.open(Ledger.builder().store(settings).snapshotThreshold(3));
@@ -153,11 +192,10 @@ class MigrationCrashIT {
         List<Outcome> resent = second.executeAll(allCloses);
         for (int i = 0; i < allCloses.size(); i++) {
             Outcome outcome = resent.get(i);
-            assertThat(outcome.decisive()).as("resent %s", allCloses.get(i).id()).isEqualTo(accepted(allCloses.get(i).id()));
-            Outcome first1 = sender.acknowledged.get(allCloses.get(i).id());
-            if (first1 != null) {
-                assertThat(outcome).as("resent acknowledged %s", allCloses.get(i).id())
-                        .isEqualTo(new Outcome.Duplicate(first1.commandId(), first1));
+            String id = allCloses.get(i).id();
+            assertThat(outcome.decisive()).as("resent %s", id).isEqualTo(accepted(id));
+            if (sender.acknowledged.containsKey(id)) {
+                assertThat(outcome).as("resent acknowledged %s", id).isEqualTo(new Outcome.Duplicate(id, accepted(id)));
             }
         }
         assertThat(second.migrationSummary()).isEqualTo(summary(MigrationPhase.LIVE, 0, 0, users.size()));
@@ -171,24 +209,15 @@ class MigrationCrashIT {
 
         // --- exactly once, exact money -------------------------------------------------------------------------
         List<RawEvents.Row> raw = RawEvents.accountEvents(second.store().dataSource());
-        Map<String, Integer> expectedBookings = new TreeMap<>(LegacyPopulation.expectedMigrationBookings());
-        for (int i = 0; i < GENERATED; i++) {
-            String user = generated(i);
-            String amount = generatedUsdt(i).add(i % 3 == 0 ? d("10") : BigDecimal.ZERO).stripTrailingZeros()
-                    .toPlainString();
-            expectedBookings.put("started " + user, 1);
-            expectedBookings.put("completed " + user, 1);
-            expectedBookings.put("funds out " + legacy(user) + " " + USDT + " " + amount, 1);
-            expectedBookings.put("funds in " + user + ":FUTURES " + USDT + " " + amount, 1);
-            expectedBookings.put("position out " + legacy(user) + " " + BTC, 1);
-            expectedBookings.put("position in " + user + ":FUTURES " + BTC, 1);
-        }
         assertThat(LegacyPopulation.differences(LegacyPopulation.migrationBookings(raw), expectedBookings))
                 .as("migration bookings that are not exactly once").isEmpty();
         Recomputed folded = Recomputed.fold(raw);
         assertThat(Recomputed.readModel(second, folded.accounts())).isEqualTo(folded.balances());
+        Map<String, Map<String, BigDecimal>> expectedMoney = movedIn(expectedBookings);
         for (String user : users) {
-            assertThat(moneyOf(second, user)).as("money of %s", user).isEqualTo(expectedMoney.get(user));
+            // All of a user's money is in FUTURES now: exactly what the migration moved in.
+            assertThat(moneyOf(second, user)).as("money of %s", user)
+                    .isEqualTo(expectedMoney.getOrDefault(user, Map.of()));
             boolean elite = LegacyPopulation.EVER_ELITE.contains(user)
                     || user.startsWith("w") && Integer.parseInt(user.substring(1)) % 3 == 1;
             List<AccountStatus> expectedAccounts = new ArrayList<>(List.of(new AccountStatus(user + ":FUTURES", "OPEN"),
@@ -200,6 +229,64 @@ class MigrationCrashIT {
             assertThat(second.accounts(user).accounts()).as(user).containsExactlyElementsOf(expectedAccounts);
         }
         MigrationEndToEndIT.assertRebuiltEqualsLive(second, users);
+    }
+
+    /** Whether a user of the crash population waits after its start (it has open COPY or ELITE positions). */
+    private static final java.util.function.Predicate<String> WAITS = user -> user.startsWith("w")
+            ? Integer.parseInt(user.substring(1)) % 3 != 2
+            : LegacyPopulation.WAITING.containsKey(user);
+
+    /** Every start, completion and move of the base population and the generated users, each once. */
+    private static Map<String, Integer> expectedBookings() {
+        Map<String, Integer> expected = new TreeMap<>(LegacyPopulation.expectedMigrationBookings());
+        for (int i = 0; i < GENERATED; i++) {
+            String user = generated(i);
+            String amount = generatedUsdt(i).add(i % 3 == 0 ? d("10") : BigDecimal.ZERO).stripTrailingZeros()
+                    .toPlainString();
+            expected.put("started " + user, 1);
+            expected.put("completed " + user, 1);
+            expected.put("funds out " + legacy(user) + " " + USDT + " " + amount, 1);
+            expected.put("funds in " + user + ":FUTURES " + USDT + " " + amount, 1);
+            expected.put("position out " + legacy(user) + " " + BTC, 1);
+            expected.put("position in " + user + ":FUTURES " + BTC, 1);
+        }
+        return expected;
+    }
+
+    /** The fund and position moves of {@code user} among {@code bookings}. */
+    private static Map<String, Integer> movesOf(Map<String, Integer> bookings, String user) {
+        Map<String, Integer> moves = new TreeMap<>();
+        bookings.forEach((key, count) -> {
+            if ((key.startsWith("funds ") || key.startsWith("position "))
+                    && (key.contains(" " + user + ":LEGACY ") || key.contains(" " + user + ":FUTURES "))) {
+                moves.put(key, count);
+            }
+        });
+        return moves;
+    }
+
+    /** Per user and asset, the amounts the expected bookings move into FUTURES. */
+    private static Map<String, Map<String, BigDecimal>> movedIn(Map<String, Integer> bookings) {
+        Map<String, Map<String, BigDecimal>> moved = new TreeMap<>();
+        for (String key : bookings.keySet()) {
+            if (key.startsWith("funds in ")) {
+                String[] parts = key.substring("funds in ".length()).split(" ");
+                String user = parts[0].substring(0, parts[0].indexOf(':'));
+                moved.computeIfAbsent(user, u -> new TreeMap<>()).put(parts[1], new BigDecimal(parts[2]).setScale(8));
+            }
+        }
+        return moved;
+    }
+
+    /** A connection pool of the test's own on {@code settings}, as the ledger would make it. */
+    private static HikariDataSource pool(StoreSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(12);
+        config.setAutoCommit(true);
+        return new HikariDataSource(config);
     }
 
     // ------------------------------------------------------------------------------------------------------
