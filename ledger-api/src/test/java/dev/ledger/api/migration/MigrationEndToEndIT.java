@@ -38,10 +38,13 @@ import dev.ledger.projections.migration.MigrationView;
 import dev.ledger.projections.performance.PerformanceView;
 import dev.ledger.projections.risk.RiskPosition;
 import dev.ledger.projections.risk.RiskView;
+import dev.ledger.api.store.StoreSettings;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -396,6 +399,42 @@ class MigrationEndToEndIT {
         assertThat(other.execute(new SetMigrationPhase("skip", MigrationPhase.SHUTDOWN))).isEqualTo(accepted("skip"));
         refused(other, new SetMigrationPhase("skip-back", MigrationPhase.NO_NEW_POSITIONS), RejectionCode.MIGRATION_RESTRICTED);
         assertThat(other.migrationSummary()).isEqualTo(summary(MigrationPhase.SHUTDOWN, 0, 0, 0));
+    }
+
+    @OnEveryStore
+    void keepsThePhaseAndAWaitingMigrationAcrossARestart(StoreKind store, @TempDir Path directory) {
+        StoreSettings settings = Stores.durable(store, directory);
+        String legacy = "pat:LEGACY";
+        // Snapshots after two events: the reopened ledger loads the market and the account from snapshots.
+        Ledger first = ledgers.open(Ledger.builder().store(settings).snapshotThreshold(2));
+        allAccepted(first.executeAll(List.of(
+                new dev.ledger.domain.command.ConfigureSymbol("r-btc", BTC, USDT, d("0.005"), 125),
+                new OpenAccount("r-open", legacy), new Deposit("r-dep", legacy, USDT, d("100000")),
+                fill("r-copy", legacy, BTC, SELL, "1", "30000", "0", 10, ISOLATED, COPY, "lea"),
+                fill("r-personal", legacy, BTC, BUY, "1", "30000", "0", 10, ISOLATED, PERSONAL, null),
+                new SetMigrationPhase("r-phase-1", MigrationPhase.NO_NEW_ELITE_ORDERS),
+                new dev.ledger.domain.command.UpdateMarkPrice("r-mark-1", BTC, d("30100")),
+                new dev.ledger.domain.command.UpdateMarkPrice("r-mark-2", BTC, d("30200")),
+                new SetMigrationPhase("r-phase-2", MigrationPhase.NO_NEW_POSITIONS),
+                new StartMigration("r-start", "pat"))));
+        ledgers.close(first);
+
+        Ledger second = ledgers.open(Ledger.builder().store(settings).snapshotThreshold(2));
+        assertThat(second.migrationSummary()).isEqualTo(summary(MigrationPhase.NO_NEW_POSITIONS, 0, 1, 0));
+        refused(second, new SetMigrationPhase("r-phase-2-again", MigrationPhase.NO_NEW_POSITIONS),
+                RejectionCode.MIGRATION_RESTRICTED);
+        refusedBookingNothing(second, fill("r-personal-up", legacy, BTC, BUY, "0.1", "30000", "0", 10, ISOLATED, PERSONAL, null));
+        refusedBookingNothing(second, fill("r-copy-up", legacy, BTC, SELL, "0.1", "30000", "0", 10, ISOLATED, COPY, "lea"));
+        passes(second, fill("r-copy-close", legacy, BTC, BUY, "1", "30000", "0", 10, ISOLATED, COPY, "lea"));
+        assertThat(second.migration("pat").state()).isEqualTo(MigrationState.COMPLETED);
+        assertThat(second.risk("pat:FUTURES").orElseThrow().positions()).singleElement().satisfies(p -> {
+            assertThat(p.side()).isEqualTo(PositionSide.LONG);
+            assertThat(p.quantity()).isEqualByComparingTo("1");
+            assertThat(p.positionMargin()).isEqualByComparingTo("3000");
+            assertThat(p.markPrice()).isEqualByComparingTo("30200");
+        });
+        // The FUTURES account is not a legacy one: the phase does not restrict it.
+        passes(second, new RecordFill("r-futures-up", "pat:FUTURES", BTC, BUY, d("0.1"), d("30000"), d("0"), 10, ISOLATED));
     }
 
     /**
