@@ -320,6 +320,35 @@ class MigrationEndToEndIT {
                 .satisfies(b -> assertThat(b.wallet()).isEqualByComparingTo("1000"));
     }
 
+    /**
+     * A closing fill is not capped (only a liquidation is), so a legacy wallet can be below zero; the reading
+     * tested: "every asset's legacy wallet balance moves" includes a negative one, exactly.
+     */
+    @OnEveryStore
+    void movesALegacyWalletThatALosingCloseLeftBelowZero(StoreKind store) {
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)));
+        String legacy = "neg:LEGACY";
+        allAccepted(ledger.executeAll(List.of(
+                new dev.ledger.domain.command.ConfigureSymbol("n-btc", BTC, USDT, d("0.005"), 125),
+                new OpenAccount("n-open", legacy), new Deposit("n-dep", legacy, USDT, d("3000")),
+                fill("n-open-long", legacy, BTC, BUY, "1", "30000", "0", 10, ISOLATED, PERSONAL, null),
+                fill("n-close-long", legacy, BTC, SELL, "1", "20000", "1", 10, ISOLATED, PERSONAL, null))));
+        assertThat(moneyOf(ledger, "neg")).containsExactly(Map.entry(USDT, d("-7001").setScale(8)));
+
+        assertThat(ledger.execute(new StartMigration("n-start", "neg"))).isEqualTo(accepted("n-start"));
+
+        assertThat(ledger.migration("neg").state()).isEqualTo(MigrationState.COMPLETED);
+        assertThat(moneyOf(ledger, "neg")).containsExactly(Map.entry(USDT, d("-7001").setScale(8)));
+        assertThat(ledger.balance("neg:FUTURES").orElseThrow().balances()).singleElement()
+                .satisfies(b -> assertThat(b.wallet()).isEqualByComparingTo("-7001"));
+        PerformanceView performance = ledger.performance("neg:FUTURES").orElseThrow();
+        assertThat(performance.netInflow()).isEqualByComparingTo("-7001");
+        assertThat(performance.peakNetInflow()).isEqualByComparingTo("0");
+        assertThat(performance.roi()).isNull();
+        assertThat(LegacyPopulation.migrationBookings(RawEvents.accountEvents(ledger.store().dataSource())))
+                .containsEntry("funds out neg:LEGACY USDT -7001", 1).containsEntry("funds in neg:FUTURES USDT -7001", 1);
+    }
+
     @OnEveryStore
     void takesWavesInOneStableUserNameOrderOnEveryStore(StoreKind store) {
         Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)));
