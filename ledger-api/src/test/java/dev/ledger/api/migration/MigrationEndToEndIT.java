@@ -13,6 +13,7 @@ import dev.ledger.api.support.StoreKind;
 import dev.ledger.api.support.Stores;
 import dev.ledger.domain.account.MigrationFaults;
 import dev.ledger.domain.command.AdjustIsolatedMargin;
+import dev.ledger.domain.command.ConfigureSymbol;
 import dev.ledger.domain.command.Deposit;
 import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.domain.command.Liquidate;
@@ -21,8 +22,9 @@ import dev.ledger.domain.command.RecordFill;
 import dev.ledger.domain.command.SetMigrationPhase;
 import dev.ledger.domain.command.SettleFunding;
 import dev.ledger.domain.command.StartMigration;
+import dev.ledger.domain.command.Transfer;
+import dev.ledger.domain.command.UpdateMarkPrice;
 import dev.ledger.domain.command.Withdraw;
-import dev.ledger.domain.value.Book;
 import dev.ledger.domain.value.MarginMode;
 import dev.ledger.domain.value.MigrationPhase;
 import dev.ledger.domain.value.PositionSide;
@@ -311,7 +313,7 @@ class MigrationEndToEndIT {
                 .containsEntry("completed fay", 1).containsEntry("funds in fay:FUTURES USDT 59297.72", 1)
                 .doesNotContainKey("completed ann");
         // The new accounts are usable at once: FUTURES funds COPY, and the user's money stays the same.
-        assertThat(ledger.execute(new dev.ledger.domain.command.Transfer("g-fund-copy", "dan:FUTURES", "dan:COPY", USDT,
+        assertThat(ledger.execute(new Transfer("g-fund-copy", "dan:FUTURES", "dan:COPY", USDT,
                 d("1000")))).isEqualTo(accepted("g-fund-copy"));
         Map<String, BigDecimal> danExpected = new TreeMap<>(before.get("dan"));
         danExpected.merge(USDT, booked.get("dan"), (a, b) -> a.add(b).setScale(8));
@@ -329,7 +331,7 @@ class MigrationEndToEndIT {
         Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)));
         String legacy = "neg:LEGACY";
         allAccepted(ledger.executeAll(List.of(
-                new dev.ledger.domain.command.ConfigureSymbol("n-btc", BTC, USDT, d("0.005"), 125),
+                new ConfigureSymbol("n-btc", BTC, USDT, d("0.005"), 125),
                 new OpenAccount("n-open", legacy), new Deposit("n-dep", legacy, USDT, d("3000")),
                 fill("n-open-long", legacy, BTC, BUY, "1", "30000", "0", 10, ISOLATED, PERSONAL, null),
                 fill("n-close-long", legacy, BTC, SELL, "1", "20000", "1", 10, ISOLATED, PERSONAL, null))));
@@ -374,8 +376,8 @@ class MigrationEndToEndIT {
         String legacy = "pat:LEGACY";
         String futures = "nia:FUTURES";
         allAccepted(ledger.executeAll(List.of(
-                new dev.ledger.domain.command.ConfigureSymbol("p-btc", BTC, USDT, d("0.005"), 125),
-                new dev.ledger.domain.command.ConfigureSymbol("p-eth", ETH, USDT, d("0.01"), 50),
+                new ConfigureSymbol("p-btc", BTC, USDT, d("0.005"), 125),
+                new ConfigureSymbol("p-eth", ETH, USDT, d("0.01"), 50),
                 new OpenAccount("p-open-legacy", legacy), new Deposit("p-dep-legacy", legacy, USDT, d("1000000")),
                 new OpenAccount("p-open-futures", futures), new Deposit("p-dep-futures", futures, USDT, d("1000000")),
                 fill("p-personal", legacy, BTC, BUY, "1", "30000", "0", 10, ISOLATED, PERSONAL, null),
@@ -437,13 +439,13 @@ class MigrationEndToEndIT {
         // Snapshots after two events: the reopened ledger loads the market and the account from snapshots.
         Ledger first = ledgers.open(Ledger.builder().store(settings).snapshotThreshold(2));
         allAccepted(first.executeAll(List.of(
-                new dev.ledger.domain.command.ConfigureSymbol("r-btc", BTC, USDT, d("0.005"), 125),
+                new ConfigureSymbol("r-btc", BTC, USDT, d("0.005"), 125),
                 new OpenAccount("r-open", legacy), new Deposit("r-dep", legacy, USDT, d("100000")),
                 fill("r-copy", legacy, BTC, SELL, "1", "30000", "0", 10, ISOLATED, COPY, "lea"),
                 fill("r-personal", legacy, BTC, BUY, "1", "30000", "0", 10, ISOLATED, PERSONAL, null),
                 new SetMigrationPhase("r-phase-1", MigrationPhase.NO_NEW_ELITE_ORDERS),
-                new dev.ledger.domain.command.UpdateMarkPrice("r-mark-1", BTC, d("30100")),
-                new dev.ledger.domain.command.UpdateMarkPrice("r-mark-2", BTC, d("30200")),
+                new UpdateMarkPrice("r-mark-1", BTC, d("30100")),
+                new UpdateMarkPrice("r-mark-2", BTC, d("30200")),
                 new SetMigrationPhase("r-phase-2", MigrationPhase.NO_NEW_POSITIONS),
                 new StartMigration("r-start", "pat"))));
         ledgers.close(first);
