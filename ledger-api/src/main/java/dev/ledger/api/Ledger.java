@@ -112,7 +112,11 @@ public final class Ledger implements AutoCloseable {
         // Axon stamps events with this clock; a fixed clock makes histories reproducible in tests. It is a
         // static field of Axon's, so it is set on every build: a ledger built without a clock must not keep
         // the clock of one built before it.
-        GenericEventMessage.clock = builder.clock != null ? builder.clock : Clock.systemUTC();
+        // The clock ticks in whole milliseconds: the JDBC event store keeps timestamps to the millisecond, and an
+        // event must carry the same time when it is applied as when it is read back (an aggregate that decides
+        // from an event's time - the migration's start - must decide the same live and rebuilt from the store).
+        GenericEventMessage.clock = Clock.tick(builder.clock != null ? builder.clock : Clock.systemUTC(),
+                Duration.ofMillis(1));
         this.store = builder.dataSource != null
                 ? LedgerStore.using(builder.dataSource, (int) builder.gapTimeout.toMillis())
                 : LedgerStore.open(builder.store, (int) builder.gapTimeout.toMillis());
@@ -410,8 +414,9 @@ public final class Ledger implements AutoCloseable {
         }
 
         /**
-         * The clock that stamps events and command records (default: the system's, UTC). Axon holds the
-         * event clock in one static field, so ledgers in one JVM share it: the last one built sets it.
+         * The clock that stamps events and command records (default: the system's, UTC). Events are stamped to
+         * the millisecond, as the event store keeps them. Axon holds the event clock in one static field, so
+         * ledgers in one JVM share it: the last one built sets it.
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");

@@ -1,7 +1,9 @@
 package dev.ledger.api.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ledger.domain.event.AccountEvent;
+import dev.ledger.domain.event.MarketEvent;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -24,13 +26,18 @@ public final class RawEvents {
     }
 
     // Deliberately not the ledger's JsonSerialization: if the ledger wrote something a plain reader
-    // cannot read back into the records (unknown fields, numbers as floats), this fails.
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // cannot read back into the records (unknown fields, numbers as floats), this fails. The plain reader
+    // knows ISO-8601 instants (Jackson's standard java.time module), which the migration events carry.
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
 
     private RawEvents() {
     }
 
     public static List<Row> read(DataSource dataSource) {
+        return read(dataSource, false);
+    }
+
+    private static List<Row> read(DataSource dataSource, boolean skipMarketEvents) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(
                      "SELECT globalindex, aggregateidentifier, sequencenumber, payloadtype, payload"
@@ -39,6 +46,9 @@ public final class RawEvents {
             List<Row> events = new ArrayList<>();
             while (rows.next()) {
                 String payloadType = rows.getString("payloadtype");
+                if (skipMarketEvents && isMarketEvent(payloadType)) {
+                    continue;
+                }
                 events.add(new Row(rows.getLong("globalindex"), rows.getString("aggregateidentifier"),
                         rows.getLong("sequencenumber"), payloadType, decode(payloadType, rows.getBytes("payload"))));
             }
@@ -46,6 +56,14 @@ public final class RawEvents {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read domainevententry", e);
         }
+    }
+
+    /**
+     * The account events exactly as stored, leaving out the market's events (listings, marks, phases),
+     * which belong to no account.
+     */
+    public static List<Row> accountEvents(DataSource dataSource) {
+        return read(dataSource, true);
     }
 
     public static long count(DataSource dataSource) {
@@ -56,6 +74,14 @@ public final class RawEvents {
             return rows.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot count domainevententry", e);
+        }
+    }
+
+    private static boolean isMarketEvent(String payloadType) {
+        try {
+            return MarketEvent.class.isAssignableFrom(Class.forName(payloadType));
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 

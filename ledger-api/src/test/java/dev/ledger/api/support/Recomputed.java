@@ -3,7 +3,22 @@ package dev.ledger.api.support;
 import dev.ledger.api.Ledger;
 import dev.ledger.domain.event.AccountEvent;
 import dev.ledger.domain.event.AccountOpened;
+import dev.ledger.domain.event.FeeCharged;
+import dev.ledger.domain.event.FundingSettled;
 import dev.ledger.domain.event.FundsDeposited;
+import dev.ledger.domain.event.FundsMigratedIn;
+import dev.ledger.domain.event.FundsMigratedOut;
+import dev.ledger.domain.event.InsuranceFundCovered;
+import dev.ledger.domain.event.IsolatedMarginAdjusted;
+import dev.ledger.domain.event.MigrationCompleted;
+import dev.ledger.domain.event.MigrationOverdue;
+import dev.ledger.domain.event.MigrationStarted;
+import dev.ledger.domain.event.PositionIncreased;
+import dev.ledger.domain.event.PositionLiquidated;
+import dev.ledger.domain.event.PositionMigratedIn;
+import dev.ledger.domain.event.PositionMigratedOut;
+import dev.ledger.domain.event.PositionOpened;
+import dev.ledger.domain.event.PositionReduced;
 import dev.ledger.domain.event.FundsWithdrawn;
 import dev.ledger.domain.event.TransferReceived;
 import dev.ledger.domain.event.TransferSent;
@@ -21,7 +36,8 @@ import java.util.TreeSet;
 
 /**
  * Balances folded from the raw events by the rules of {@code accounting.md}, from the amounts (not
- * from the {@code walletAfter} figures the projection copies), checking on the way that each
+ * from the {@code walletAfter} figures the projection copies: realized PnL, fees, funding, migrated
+ * funds as well as deposits, withdrawals and transfers), checking on the way that each
  * aggregate's sequence is 0, 1, 2, ... and that every {@code walletAfter}/{@code inTransitAfter}
  * agrees with the amounts.
  */
@@ -46,6 +62,11 @@ public final class Recomputed {
             return wallet.add(inTransit);
         }
     }
+
+    /** Events that book no money in any wallet (positions' figures, the migration's milestones). */
+    private static final Set<Class<?>> MOVES_NO_MONEY = Set.of(PositionIncreased.class, IsolatedMarginAdjusted.class,
+            InsuranceFundCovered.class, PositionMigratedOut.class, MigrationStarted.class, MigrationOverdue.class,
+            MigrationCompleted.class);
 
     private final Set<String> accounts = new TreeSet<>();
     private final Map<String, Map<String, Money>> balances = new TreeMap<>();
@@ -94,7 +115,30 @@ public final class Recomputed {
         } else if (event instanceof TransferSettled settled) {
             Money after = change(settled.from(), settled.asset(), BigDecimal.ZERO, settled.amount().negate());
             agree(row, "inTransitAfter", settled.inTransitAfter(), after.inTransit());
-        } else {
+        } else if (event instanceof PositionReduced reduced) {
+            Money after = change(reduced.account(), reduced.settleAsset(), reduced.realizedPnl(), BigDecimal.ZERO);
+            agree(row, "walletAfter", reduced.walletAfter(), after.wallet());
+        } else if (event instanceof FeeCharged fee) {
+            Money after = change(fee.account(), fee.asset(), fee.fee().negate(), BigDecimal.ZERO);
+            agree(row, "walletAfter", fee.walletAfter(), after.wallet());
+        } else if (event instanceof FundingSettled funding) {
+            Money after = change(funding.account(), funding.settleAsset(), funding.walletChange(), BigDecimal.ZERO);
+            agree(row, "walletAfter", funding.walletAfter(), after.wallet());
+        } else if (event instanceof PositionLiquidated liquidated) {
+            Money after = change(liquidated.account(), liquidated.settleAsset(), liquidated.realizedPnl(), BigDecimal.ZERO);
+            agree(row, "walletAfter", liquidated.walletAfter(), after.wallet());
+        } else if (event instanceof FundsMigratedOut out) {
+            Money after = change(out.account(), out.asset(), out.amount().negate(), BigDecimal.ZERO);
+            agree(row, "walletAfter", out.walletAfter(), after.wallet());
+        } else if (event instanceof FundsMigratedIn in) {
+            Money after = change(in.account(), in.asset(), in.amount(), BigDecimal.ZERO);
+            agree(row, "walletAfter", in.walletAfter(), after.wallet());
+        } else if (event instanceof PositionOpened opened) {
+            // Its margin is booked in the settle asset, which so gets an entry (at 0) before any fee.
+            change(opened.account(), opened.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
+        } else if (event instanceof PositionMigratedIn moved) {
+            change(moved.account(), moved.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
+        } else if (!MOVES_NO_MONEY.contains(event.getClass())) {
             throw new AssertionError("no rule to fold " + event.getClass().getName());
         }
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The account side of the legacy migration. {@link StartMigration} marks the legacy account; the
@@ -27,6 +28,14 @@ import java.util.Optional;
  * migration that completes is visible to every command sent after that command's outcome.
  */
 public class MigrationCommandHandler {
+
+    /**
+     * Test seam, never set in production: called with the user between moving the funds and moving the
+     * positions of a completion, so that a test can fail a completion exactly there and show that the
+     * whole triggering command rolls back. Package-private; tests reach it from this package.
+     */
+    static volatile Consumer<String> afterFundsMoved = user -> {
+    };
 
     private final EventSourcedAggregates<Account> accounts;
     private final MigrationReminders reminders;
@@ -80,6 +89,7 @@ public class MigrationCommandHandler {
             legacy.execute(a -> a.migrateFundsOut(asset, futuresName));
             futures.execute(a -> a.migrateFundsIn(asset, legacyName, amount));
         }
+        afterFundsMoved.accept(user);
         for (Position position : legacyState.personalPositions()) {
             legacy.execute(a -> a.migratePositionOut(position, futuresName));
             futures.execute(a -> a.migratePositionIn(position, legacyName));

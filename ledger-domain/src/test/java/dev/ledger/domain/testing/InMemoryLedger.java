@@ -2,8 +2,9 @@ package dev.ledger.domain.testing;
 
 import dev.ledger.domain.account.Account;
 import dev.ledger.domain.account.AccountCommandHandler;
+import dev.ledger.domain.account.MigrationCommandHandler;
+import dev.ledger.domain.command.Command;
 import dev.ledger.domain.command.CommandRejectedException;
-import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.domain.market.Market;
 import dev.ledger.domain.market.MarketCommandHandler;
 import dev.ledger.domain.support.EventSourcedAggregates;
@@ -38,6 +39,7 @@ public final class InMemoryLedger implements AutoCloseable {
     private final InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine();
     private final EmbeddedEventStore eventStore = EmbeddedEventStore.builder().storageEngine(storage).build();
     private final SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
+    private final RecordingReminders reminders = new RecordingReminders();
 
     public InMemoryLedger() {
         EventSourcingRepository<Account> accounts = EventSourcingRepository.builder(Account.class)
@@ -47,14 +49,22 @@ public final class InMemoryLedger implements AutoCloseable {
         MarketCommandHandler marketHandler = new MarketCommandHandler(
                 new EventSourcedAggregates<>(Market.class, markets, eventStore, null));
         new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
-        new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(
-                new EventSourcedAggregates<>(Account.class, accounts, eventStore, null),
-                marketHandler::current)).subscribe(commandBus);
+        EventSourcedAggregates<Account> accountAggregates =
+                new EventSourcedAggregates<>(Account.class, accounts, eventStore, null);
+        new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accountAggregates, marketHandler::current))
+                .subscribe(commandBus);
+        new AnnotationCommandHandlerAdapter<>(new MigrationCommandHandler(accountAggregates, reminders))
+                .subscribe(commandBus);
+    }
+
+    /** What the migration command handler asked of the reminder port. */
+    public RecordingReminders reminders() {
+        return reminders;
     }
 
     /** Sends a command that must be accepted. */
-    public InMemoryLedger accept(LedgerCommand... commands) {
-        for (LedgerCommand command : commands) {
+    public InMemoryLedger accept(Command... commands) {
+        for (Command command : commands) {
             Throwable failure = dispatch(command);
             if (failure != null) {
                 throw new AssertionError(command + " was not accepted: " + failure, failure);
@@ -64,7 +74,7 @@ public final class InMemoryLedger implements AutoCloseable {
     }
 
     /** Sends a command and returns its refusal code, or {@code null} when it was accepted. */
-    public RejectionCode send(LedgerCommand command) {
+    public RejectionCode send(Command command) {
         Throwable failure = dispatch(command);
         if (failure == null) {
             return null;
@@ -80,11 +90,11 @@ public final class InMemoryLedger implements AutoCloseable {
      * each command in its own nested unit of work (a refusal rolls back only that command), the root
      * committed at the end. Returns each command's refusal code, or {@code null} when it was accepted.
      */
-    public List<RejectionCode> sendInOneGroup(LedgerCommand... commands) {
+    public List<RejectionCode> sendInOneGroup(Command... commands) {
         UnitOfWork<?> root = DefaultUnitOfWork.startAndGet(new GenericMessage<>("group of " + commands.length));
         try {
             List<RejectionCode> codes = new ArrayList<>(commands.length);
-            for (LedgerCommand command : commands) {
+            for (Command command : commands) {
                 codes.add(send(command));
             }
             root.commit();
@@ -107,7 +117,15 @@ public final class InMemoryLedger implements AutoCloseable {
         return storage.readEvents(null, false).map(EventMessage::getPayload).collect(Collectors.toList());
     }
 
-    private Throwable dispatch(LedgerCommand command) {
+    /**
+     * Sends a command and returns what it failed with ({@code null} when it was accepted), refusal or
+     * not: for commands whose failure is a bug ({@code IllegalStateException}), not a refusal.
+     */
+    public Throwable failure(Command command) {
+        return dispatch(command);
+    }
+
+    private Throwable dispatch(Command command) {
         AtomicReference<CommandResultMessage<?>> result = new AtomicReference<>();
         commandBus.dispatch(GenericCommandMessage.asCommandMessage(command), (message, outcome) -> result.set(outcome));
         CommandResultMessage<?> outcome = result.get();
