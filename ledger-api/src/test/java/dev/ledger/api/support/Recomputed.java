@@ -3,8 +3,24 @@ package dev.ledger.api.support;
 import dev.ledger.api.Ledger;
 import dev.ledger.domain.event.AccountEvent;
 import dev.ledger.domain.event.AccountOpened;
+import dev.ledger.domain.event.FeeCharged;
+import dev.ledger.domain.event.FundingSettled;
 import dev.ledger.domain.event.FundsDeposited;
+import dev.ledger.domain.event.FundsMigratedIn;
+import dev.ledger.domain.event.FundsMigratedOut;
 import dev.ledger.domain.event.FundsWithdrawn;
+import dev.ledger.domain.event.InsuranceFundCovered;
+import dev.ledger.domain.event.IsolatedMarginAdjusted;
+import dev.ledger.domain.event.MigrationCompleted;
+import dev.ledger.domain.event.MigrationOverdue;
+import dev.ledger.domain.event.MigrationStarted;
+import dev.ledger.domain.event.PositionIncreased;
+import dev.ledger.domain.event.PositionLiquidated;
+import dev.ledger.domain.event.PositionMigratedIn;
+import dev.ledger.domain.event.PositionMigratedOut;
+import dev.ledger.domain.event.PositionOpened;
+import dev.ledger.domain.event.PositionReduced;
+import dev.ledger.domain.value.PositionSide;
 import dev.ledger.domain.event.TransferReceived;
 import dev.ledger.domain.event.TransferSent;
 import dev.ledger.domain.event.TransferSettled;
@@ -12,6 +28,7 @@ import dev.ledger.projections.balance.AssetBalance;
 import dev.ledger.projections.balance.BalanceView;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +40,10 @@ import java.util.TreeSet;
  * Balances folded from the raw events by the rules of {@code accounting.md}, from the amounts (not
  * from the {@code walletAfter} figures the projection copies), checking on the way that each
  * aggregate's sequence is 0, 1, 2, ... and that every {@code walletAfter}/{@code inTransitAfter}
- * agrees with the amounts.
+ * agrees with the amounts. Trading moves the wallet by the booked realized PnL (reduces and
+ * liquidations), the fee and the funding payment; a funding payment is checked against
+ * {@code round8(quantity*markPrice*rate)} and its sign by side. Opening a position (or receiving one
+ * by migration) gives its settle asset an entry, as the balance read model does.
  */
 public final class Recomputed {
 
@@ -94,8 +114,48 @@ public final class Recomputed {
         } else if (event instanceof TransferSettled settled) {
             Money after = change(settled.from(), settled.asset(), BigDecimal.ZERO, settled.amount().negate());
             agree(row, "inTransitAfter", settled.inTransitAfter(), after.inTransit());
+        } else if (event instanceof PositionOpened opened) {
+            change(opened.account(), opened.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
+        } else if (event instanceof PositionReduced reduced) {
+            Money after = change(reduced.account(), reduced.settleAsset(), reduced.realizedPnl(), BigDecimal.ZERO);
+            agree(row, "walletAfter", reduced.walletAfter(), after.wallet());
+        } else if (event instanceof FeeCharged fee) {
+            Money after = change(fee.account(), fee.asset(), fee.fee().negate(), BigDecimal.ZERO);
+            agree(row, "walletAfter", fee.walletAfter(), after.wallet());
+        } else if (event instanceof FundingSettled funding) {
+            BigDecimal payment = funding.quantity().multiply(funding.markPrice()).multiply(funding.rate())
+                    .setScale(8, RoundingMode.HALF_EVEN);
+            agree(row, "payment", funding.payment(), payment);
+            agree(row, "walletChange", funding.walletChange(),
+                    funding.side() == PositionSide.LONG ? payment.negate() : payment);
+            Money after = change(funding.account(), funding.settleAsset(), funding.walletChange(), BigDecimal.ZERO);
+            agree(row, "walletAfter", funding.walletAfter(), after.wallet());
+        } else if (event instanceof PositionLiquidated liquidated) {
+            Money after = change(liquidated.account(), liquidated.settleAsset(), liquidated.realizedPnl(), BigDecimal.ZERO);
+            agree(row, "walletAfter", liquidated.walletAfter(), after.wallet());
+        } else if (event instanceof FundsMigratedOut out) {
+            Money after = change(out.account(), out.asset(), out.amount().negate(), BigDecimal.ZERO);
+            agree(row, "walletAfter", out.walletAfter(), after.wallet());
+        } else if (event instanceof FundsMigratedIn in) {
+            Money after = change(in.account(), in.asset(), in.amount(), BigDecimal.ZERO);
+            agree(row, "walletAfter", in.walletAfter(), after.wallet());
+        } else if (event instanceof PositionMigratedIn in) {
+            change(in.account(), in.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
+        } else if (event instanceof PositionIncreased || event instanceof IsolatedMarginAdjusted
+                || event instanceof InsuranceFundCovered || event instanceof PositionMigratedOut
+                || event instanceof MigrationStarted || event instanceof MigrationOverdue
+                || event instanceof MigrationCompleted) {
+            // No wallet moves: margins are part of the position, the insurance fund's cover is no
+            // account's money, and the migration's money moves with the FundsMigrated events.
+            requireOpened(event.account());
         } else {
             throw new AssertionError("no rule to fold " + event.getClass().getName());
+        }
+    }
+
+    private void requireOpened(String account) {
+        if (!balances.containsKey(account)) {
+            throw new AssertionError("event on " + account + " before it was opened");
         }
     }
 
