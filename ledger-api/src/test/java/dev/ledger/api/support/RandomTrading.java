@@ -132,7 +132,7 @@ public final class RandomTrading {
         if (kind < 28) {
             boolean adverse = random.nextInt(4) > 0;
             boolean lower = position == null ? random.nextBoolean() : (position.side == PositionSide.LONG) == adverse;
-            BigDecimal move = fraction(0, 0.35);
+            BigDecimal move = adverse ? fraction(0.05, 0.6) : fraction(0, 0.2);
             BigDecimal price = levels.get(symbol).multiply(lower ? BigDecimal.ONE.subtract(move) : BigDecimal.ONE.add(move));
             return new Liquidate(nextId(), account, symbol, digits(price, 0));
         }
