@@ -153,8 +153,9 @@ class RebuildIT {
     /**
      * Interrupted in the switch: commands arrive while the rebuild replays, so the switch must first replay
      * them (in its own transaction) up to the live processor's token; that catch-up replay is interrupted
-     * once. Whatever the rebuild then does (switch on a retry, or give up), the live model must end equal
-     * to the answers recorded after those commands, and a verify must find no difference.
+     * once. Whatever the rebuild then does (switch on a retry, or give up), the live rows must end equal to
+     * the rows the live processors had made of those commands, and a verify must find no difference.
+     * (Rows rather than views per projection, to keep the test short; every view is computed from them.)
      */
     @OnEveryStore
     void endsEqualToLiveWhenInterruptedInTheCatchUpReplayOfItsSwitch(StoreKind store) {
@@ -162,18 +163,21 @@ class RebuildIT {
         History history = new History(ledger, 3L);
         history.trade(ledger, 300);
         ProjectionRebuilder rebuilder = new ProjectionRebuilder(ledger.store());
+        DataSource dataSource = ledger.store().dataSource();
 
+        LedgerViews expectedViews = null;
         for (String name : ProjectionCatalog.names()) {
             long head = ledger.store().headIndex();
             AtomicBoolean appended = new AtomicBoolean();
             AtomicBoolean interrupted = new AtomicBoolean();
-            AtomicReference<LedgerViews> expected = new AtomicReference<>();
+            AtomicReference<Map<String, List<String>>> expected = new AtomicReference<>();
             ProjectionRebuilder.Progress progress = (projection, done, total, rate) -> {
                 long position = done - 1;
                 if (position == head && appended.compareAndSet(false, true)) {
                     // The replay has read every event there was: commands arrive now, before the switch.
                     history.arrive(ledger, 40);
-                    expected.set(history.views(ledger));
+                    ledger.awaitReadModels();
+                    expected.set(rows(dataSource));
                 } else if (position > head && interrupted.compareAndSet(false, true)) {
                     throw new Interruption(projection + " interrupted in the switch at event " + position);
                 }
@@ -185,10 +189,13 @@ class RebuildIT {
             }
             assertThat(appended).as("commands arrived during the rebuild of %s", name).isTrue();
             assertThat(interrupted).as("the switch of %s was interrupted", name).isTrue();
-            assertThat(history.views(ledger)).as("views after the interrupted switch of %s", name)
-                    .isEqualTo(expected.get());
+            ledger.awaitReadModels();
+            assertThat(rows(dataSource)).as("live rows after the interrupted switch of %s", name).isEqualTo(expected.get());
             assertThat(rebuilder.rebuild(name, true, NONE).differences()).as("verify %s", name).isEmpty();
+            expectedViews = history.views(ledger);
         }
+        rebuildAll(rebuilder);
+        assertThat(history.views(ledger)).isEqualTo(expectedViews);
     }
 
     /**
