@@ -103,6 +103,10 @@ public final class ProjectionRebuilder {
     }
 
     private Result switchOver(ProjectionCatalog.Projection projection, Replay replay, boolean verifyOnly, long started) {
+        // What this attempt replays goes into the shadow within its transaction: if the attempt fails, the
+        // rollback takes those rows away again, so the replay must go back to where it was with them.
+        long positionBefore = replay.position();
+        long eventsBefore = replay.events();
         Transaction transaction = transactions.startTransaction();
         try (Connection connection = transactions.getConnection()) {
             bumpGeneration(connection, projection.name());
@@ -137,11 +141,13 @@ public final class ProjectionRebuilder {
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (SQLException e) {
             transaction.rollback();
+            replay.rewind(positionBefore, eventsBefore);
             throw new StoreException("switching read model " + projection.name() + " failed", e);
         } catch (RuntimeException e) {
             if (transactions.inTransaction()) {
                 transaction.rollback();
             }
+            replay.rewind(positionBefore, eventsBefore);
             throw e;
         }
     }
@@ -170,6 +176,12 @@ public final class ProjectionRebuilder {
         void restart() {
             position = -1;
             events = 0;
+        }
+
+        /** Back to an earlier state, after the transaction that held the rows replayed since was rolled back. */
+        void rewind(long toPosition, long toEvents) {
+            position = toPosition;
+            events = toEvents;
         }
 
         long events() {

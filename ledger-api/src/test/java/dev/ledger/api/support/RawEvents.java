@@ -26,18 +26,13 @@ public final class RawEvents {
     }
 
     // Deliberately not the ledger's JsonSerialization: if the ledger wrote something a plain reader
-    // cannot read back into the records (unknown fields, numbers as floats), this fails. The plain reader
-    // knows ISO-8601 instants (Jackson's standard java.time module), which the migration events carry.
+    // cannot read back into the records (unknown fields, numbers as floats), this fails.
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
 
     private RawEvents() {
     }
 
     public static List<Row> read(DataSource dataSource) {
-        return read(dataSource, false);
-    }
-
-    private static List<Row> read(DataSource dataSource, boolean skipMarketEvents) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(
                      "SELECT globalindex, aggregateidentifier, sequencenumber, payloadtype, payload"
@@ -46,9 +41,6 @@ public final class RawEvents {
             List<Row> events = new ArrayList<>();
             while (rows.next()) {
                 String payloadType = rows.getString("payloadtype");
-                if (skipMarketEvents && isMarketEvent(payloadType)) {
-                    continue;
-                }
                 events.add(new Row(rows.getLong("globalindex"), rows.getString("aggregateidentifier"),
                         rows.getLong("sequencenumber"), payloadType, decode(payloadType, rows.getBytes("payload"))));
             }
@@ -58,12 +50,43 @@ public final class RawEvents {
         }
     }
 
-    /**
-     * The account events exactly as stored, leaving out the market's events (listings, marks, phases),
-     * which belong to no account.
-     */
+    /** One stored event of any aggregate: an account's ({@link AccountEvent}) or the market's ({@link MarketEvent}). */
+    public record AnyRow(long globalIndex, String aggregate, long sequence, String payloadType, Object event) {
+    }
+
+    /** Every stored event, the market's included, in global order. */
+    public static List<AnyRow> readAll(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT globalindex, aggregateidentifier, sequencenumber, payloadtype, payload"
+                             + " FROM domainevententry ORDER BY globalindex");
+             ResultSet rows = query.executeQuery()) {
+            List<AnyRow> events = new ArrayList<>();
+            while (rows.next()) {
+                String payloadType = rows.getString("payloadtype");
+                events.add(new AnyRow(rows.getLong("globalindex"), rows.getString("aggregateidentifier"),
+                        rows.getLong("sequencenumber"), payloadType, decodeAny(payloadType, rows.getBytes("payload"))));
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read domainevententry", e);
+        }
+    }
+
+    /** The stored account events in global order, skipping the market's events (symbols, marks, phase). */
     public static List<Row> accountEvents(DataSource dataSource) {
-        return read(dataSource, true);
+        List<Row> events = new ArrayList<>();
+        for (AnyRow row : readAll(dataSource)) {
+            if (row.event() instanceof AccountEvent event) {
+                events.add(new Row(row.globalIndex(), row.aggregate(), row.sequence(), row.payloadType(), event));
+            }
+        }
+        return events;
+    }
+
+    /** The stored events of one type, in global order. */
+    public static <T> List<T> ofType(DataSource dataSource, Class<T> type) {
+        return readAll(dataSource).stream().map(AnyRow::event).filter(type::isInstance).map(type::cast).toList();
     }
 
     public static long count(DataSource dataSource) {
@@ -77,11 +100,24 @@ public final class RawEvents {
         }
     }
 
-    private static boolean isMarketEvent(String payloadType) {
+    private static Object decodeAny(String payloadType, byte[] payload) {
+        Class<?> type = payloadClass(payloadType);
+        if (!AccountEvent.class.isAssignableFrom(type) && !MarketEvent.class.isAssignableFrom(type)) {
+            throw new AssertionError("stored payload type " + payloadType + " is neither an AccountEvent nor a MarketEvent");
+        }
         try {
-            return MarketEvent.class.isAssignableFrom(Class.forName(payloadType));
+            return JSON.readValue(payload, type);
+        } catch (IOException e) {
+            throw new AssertionError("cannot read the stored " + payloadType + " payload "
+                    + new String(payload, java.nio.charset.StandardCharsets.UTF_8), e);
+        }
+    }
+
+    private static Class<?> payloadClass(String payloadType) {
+        try {
+            return Class.forName(payloadType);
         } catch (ClassNotFoundException e) {
-            return false;
+            throw new AssertionError("stored payload type " + payloadType + " is not a class of the ledger", e);
         }
     }
 

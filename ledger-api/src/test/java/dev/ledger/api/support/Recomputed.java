@@ -8,6 +8,7 @@ import dev.ledger.domain.event.FundingSettled;
 import dev.ledger.domain.event.FundsDeposited;
 import dev.ledger.domain.event.FundsMigratedIn;
 import dev.ledger.domain.event.FundsMigratedOut;
+import dev.ledger.domain.event.FundsWithdrawn;
 import dev.ledger.domain.event.InsuranceFundCovered;
 import dev.ledger.domain.event.IsolatedMarginAdjusted;
 import dev.ledger.domain.event.MigrationCompleted;
@@ -19,7 +20,7 @@ import dev.ledger.domain.event.PositionMigratedIn;
 import dev.ledger.domain.event.PositionMigratedOut;
 import dev.ledger.domain.event.PositionOpened;
 import dev.ledger.domain.event.PositionReduced;
-import dev.ledger.domain.event.FundsWithdrawn;
+import dev.ledger.domain.value.PositionSide;
 import dev.ledger.domain.event.TransferReceived;
 import dev.ledger.domain.event.TransferSent;
 import dev.ledger.domain.event.TransferSettled;
@@ -27,6 +28,7 @@ import dev.ledger.projections.balance.AssetBalance;
 import dev.ledger.projections.balance.BalanceView;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,10 +38,12 @@ import java.util.TreeSet;
 
 /**
  * Balances folded from the raw events by the rules of {@code accounting.md}, from the amounts (not
- * from the {@code walletAfter} figures the projection copies: realized PnL, fees, funding, migrated
- * funds as well as deposits, withdrawals and transfers), checking on the way that each
+ * from the {@code walletAfter} figures the projection copies), checking on the way that each
  * aggregate's sequence is 0, 1, 2, ... and that every {@code walletAfter}/{@code inTransitAfter}
- * agrees with the amounts.
+ * agrees with the amounts. Trading moves the wallet by the booked realized PnL (reduces and
+ * liquidations), the fee and the funding payment; a funding payment is checked against
+ * {@code round8(quantity*markPrice*rate)} and its sign by side. Opening a position (or receiving one
+ * by migration) gives its settle asset an entry, as the balance read model does.
  */
 public final class Recomputed {
 
@@ -62,11 +66,6 @@ public final class Recomputed {
             return wallet.add(inTransit);
         }
     }
-
-    /** Events that book no money in any wallet (positions' figures, the migration's milestones). */
-    private static final Set<Class<?>> MOVES_NO_MONEY = Set.of(PositionIncreased.class, IsolatedMarginAdjusted.class,
-            InsuranceFundCovered.class, PositionMigratedOut.class, MigrationStarted.class, MigrationOverdue.class,
-            MigrationCompleted.class);
 
     private final Set<String> accounts = new TreeSet<>();
     private final Map<String, Map<String, Money>> balances = new TreeMap<>();
@@ -115,6 +114,8 @@ public final class Recomputed {
         } else if (event instanceof TransferSettled settled) {
             Money after = change(settled.from(), settled.asset(), BigDecimal.ZERO, settled.amount().negate());
             agree(row, "inTransitAfter", settled.inTransitAfter(), after.inTransit());
+        } else if (event instanceof PositionOpened opened) {
+            change(opened.account(), opened.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
         } else if (event instanceof PositionReduced reduced) {
             Money after = change(reduced.account(), reduced.settleAsset(), reduced.realizedPnl(), BigDecimal.ZERO);
             agree(row, "walletAfter", reduced.walletAfter(), after.wallet());
@@ -122,6 +123,11 @@ public final class Recomputed {
             Money after = change(fee.account(), fee.asset(), fee.fee().negate(), BigDecimal.ZERO);
             agree(row, "walletAfter", fee.walletAfter(), after.wallet());
         } else if (event instanceof FundingSettled funding) {
+            BigDecimal payment = funding.quantity().multiply(funding.markPrice()).multiply(funding.rate())
+                    .setScale(8, RoundingMode.HALF_EVEN);
+            agree(row, "payment", funding.payment(), payment);
+            agree(row, "walletChange", funding.walletChange(),
+                    funding.side() == PositionSide.LONG ? payment.negate() : payment);
             Money after = change(funding.account(), funding.settleAsset(), funding.walletChange(), BigDecimal.ZERO);
             agree(row, "walletAfter", funding.walletAfter(), after.wallet());
         } else if (event instanceof PositionLiquidated liquidated) {
@@ -133,13 +139,23 @@ public final class Recomputed {
         } else if (event instanceof FundsMigratedIn in) {
             Money after = change(in.account(), in.asset(), in.amount(), BigDecimal.ZERO);
             agree(row, "walletAfter", in.walletAfter(), after.wallet());
-        } else if (event instanceof PositionOpened opened) {
-            // Its margin is booked in the settle asset, which so gets an entry (at 0) before any fee.
-            change(opened.account(), opened.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
-        } else if (event instanceof PositionMigratedIn moved) {
-            change(moved.account(), moved.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
-        } else if (!MOVES_NO_MONEY.contains(event.getClass())) {
+        } else if (event instanceof PositionMigratedIn in) {
+            change(in.account(), in.settleAsset(), BigDecimal.ZERO, BigDecimal.ZERO);
+        } else if (event instanceof PositionIncreased || event instanceof IsolatedMarginAdjusted
+                || event instanceof InsuranceFundCovered || event instanceof PositionMigratedOut
+                || event instanceof MigrationStarted || event instanceof MigrationOverdue
+                || event instanceof MigrationCompleted) {
+            // No wallet moves: margins are part of the position, the insurance fund's cover is no
+            // account's money, and the migration's money moves with the FundsMigrated events.
+            requireOpened(event.account());
+        } else {
             throw new AssertionError("no rule to fold " + event.getClass().getName());
+        }
+    }
+
+    private void requireOpened(String account) {
+        if (!balances.containsKey(account)) {
+            throw new AssertionError("event on " + account + " before it was opened");
         }
     }
 
