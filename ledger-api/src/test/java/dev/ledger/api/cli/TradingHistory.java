@@ -84,10 +84,14 @@ final class TradingHistory {
     /** The output of a {@code --json} run, parsed; the run must have succeeded. */
     static JsonNode json(CliRun run) {
         assertThat(run.exitCode()).as(run.err()).isZero();
+        return parse(run.out());
+    }
+
+    static JsonNode parse(String document) {
         try {
-            return JSON.readTree(run.out());
+            return JSON.readTree(document);
         } catch (IOException e) {
-            throw new AssertionError("not JSON: " + run.out(), e);
+            throw new AssertionError("not JSON: " + document, e);
         }
     }
 
