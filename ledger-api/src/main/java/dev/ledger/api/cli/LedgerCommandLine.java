@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = LedgerCommandLine.ManifestVersion.class,
         description = "An event-sourced ledger for crypto-derivatives exchanges that run copy trading.",
-        subcommands = {DemoCommand.class, ApplyCommand.class, QueryCommand.class, MigrateCommand.class,
+        subcommands = {DemoCommand.class, ApplyCommand.class, QueryCommand.class, MigrateCommand.class, RebuildCommand.class,
                 BenchCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
