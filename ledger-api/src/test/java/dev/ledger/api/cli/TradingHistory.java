@@ -65,16 +65,28 @@ final class TradingHistory {
     /** Applies {@code parts} in order, each with its own {@code apply} run, and checks none was refused. */
     @SafeVarargs
     static void apply(String db, Path directory, List<String>... parts) {
+        apply(new String[]{"--db", db}, directory, parts);
+    }
+
+    /** The same on the store that {@code storeOptions} name ({@code --db URL}, {@code --db-user USER}, ...). */
+    @SafeVarargs
+    static void apply(String[] storeOptions, Path directory, List<String>... parts) {
         for (List<String> part : parts) {
-            applyLines(db, directory, part);
+            applyLines(storeOptions, directory, part);
         }
     }
 
     static void applyLines(String db, Path directory, List<String> lines) {
+        applyLines(new String[]{"--db", db}, directory, lines);
+    }
+
+    static void applyLines(String[] storeOptions, Path directory, List<String> lines) {
         try {
             Path file = Files.createTempFile(directory, "history", ".jsonl");
             Files.writeString(file, String.join("\n", lines) + "\n");
-            CliRun apply = CliRun.of("apply", file.toString(), "--strict", "--db", db);
+            List<String> args = new ArrayList<>(List.of("apply", file.toString(), "--strict"));
+            args.addAll(List.of(storeOptions));
+            CliRun apply = CliRun.of(args.toArray(String[]::new));
             assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
