@@ -12,10 +12,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = {
-        "Runs a built-in scenario end to end: alice trades in FUTURES and copies an elite trader in COPY; the mark "
-                + "falls and the COPY position is liquidated, its loss capped at its own margin (the insurance fund "
-                + "covers the rest) while FUTURES' balance, risk and performance stay exactly as they were; then bob's "
-                + "LEGACY account is migrated. Prints each step's outcome and, per account, balance, risk and performance.",
+        "Runs a built-in scenario end to end: copy trading, a capped liquidation, a legacy migration.",
+        "alice trades in FUTURES and copies an elite trader in COPY; the mark falls and the COPY position is liquidated, "
+                + "its loss capped at its own margin (the insurance fund covers the rest) while FUTURES' balance, risk "
+                + "and performance stay exactly as they were; then bob's LEGACY account is migrated. Prints each step's "
+                + "outcome and, per account, balance, risk and performance.",
         "Uses a fresh embedded store under ./ledger-data/demo (deleted first) unless --db names one; "
                 + "exit status 1 if a step did not end as the accounting rules say."})
 final class DemoCommand implements Callable<Integer> {

@@ -22,9 +22,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "rebuild", description = {
-        "Rebuilds read models from the event store: all of them by default, or those named with --projection. Each is "
-                + "replayed into shadow tables while the live one keeps serving, then switched in one transaction at "
-                + "the live model's position; interrupted, it leaves the live model untouched.",
+        "Rebuilds read models from the event store (all by default), or with --verify compares them with the live ones.",
+        "Each read model (or those named with --projection) is replayed into shadow tables while the live one keeps "
+                + "serving, then switched in one transaction at the live model's position; interrupted, it leaves the "
+                + "live model untouched.",
         "With --verify nothing is switched: the rebuilt model is compared with the live one at the same position and "
                 + "the rows that differ are listed (at most 50 per table and side); exit status 1 if any differ.",
         "Other ledger processes may keep running. Progress (events, rate, time left) shows on standard error when it "
@@ -130,18 +131,23 @@ final class RebuildCommand implements Callable<Integer> {
         return known.stream().filter(wanted::contains).toList();
     }
 
-    /** "rebuild balance: 40,000 of 72,000 events (55%), 25,100 events/s, about 1m 3s left". */
+    /**
+     * "rebuild balance: 40,000 of 72,000 events (55%), 20,000 events/s, about 2s left". Events are counted by
+     * their position in the event store, so gaps in the index count as done.
+     */
     static String status(String projection, long done, long total, double eventsPerSecond) {
         long left = Math.max(total - done, 0);
-        String eta = eventsPerSecond > 0 ? MigrateStatusCommand.waited(Math.round(left / eventsPerSecond)) : "?";
-        return String.format(Locale.ROOT, "rebuild %s: %,d of %,d events (%d%%), %,.0f events/s, about %s left",
+        long secondsLeft = eventsPerSecond > 0 ? Math.round(left / eventsPerSecond) : -1;
+        String eta = left == 0 ? "done" : secondsLeft < 0 ? "time left unknown"
+                : secondsLeft == 0 ? "less than 1s left" : "about " + MigrateStatusCommand.waited(secondsLeft) + " left";
+        return String.format(Locale.ROOT, "rebuild %s: %,d of %,d events (%d%%), %,.0f events/s, %s",
                 projection, done, total, total == 0 ? 100 : done * 100 / total, eventsPerSecond, eta);
     }
 
     private static void print(Report report, PrintWriter out) {
         TextTable table = TextTable.withLabelColumn("read model", "events", "position", "seconds", "events/s", "result");
         for (Rebuilt r : report.projections()) {
-            table.row(r.projection(), Long.toString(r.events()), Long.toString(r.position()),
+            table.row(r.projection(), String.format(Locale.ROOT, "%,d", r.events()), Long.toString(r.position()),
                     String.format(Locale.ROOT, "%.3f", r.seconds()), String.format(Locale.ROOT, "%,.0f", r.eventsPerSecond()),
                     result(r, report.verify()));
         }

@@ -99,6 +99,9 @@ class RebuildCommandTest {
     void progressSaysEventsRateAndTimeLeft() {
         assertThat(RebuildCommand.status("balance", 40_000, 72_000, 20_000))
                 .isEqualTo("rebuild balance: 40,000 of 72,000 events (55%), 20,000 events/s, about 2s left");
+        assertThat(RebuildCommand.status("balance", 71_990, 72_000, 20_000)).endsWith("less than 1s left");
+        assertThat(RebuildCommand.status("balance", 72_000, 72_000, 20_000)).endsWith("20,000 events/s, done");
+        assertThat(RebuildCommand.status("market", 100, 2_000_000, 50)).endsWith("about 11h 6m left");
     }
 
     private void corruptDansWallet() throws SQLException {
