@@ -1,5 +1,7 @@
 package dev.ledger.api.bench;
 
+import java.util.List;
+
 /**
  * The figures of one {@code ledger bench} run, all measured on the same store in the same process:
  * the raw insert limit of the database, and the ledger's durable transfers beside it. Rates and
@@ -11,9 +13,12 @@ package dev.ledger.api.bench;
  * @param rawBatched             the same rows, {@link LedgerBenchmark#RAW_BATCH_SIZE} per transaction
  * @param ledgerOneCaller        transfers sent one after the other, each awaited
  * @param ledgerConcurrentCallers transfers sent by {@link LedgerBenchmark#CALLERS} threads at once
+ * @param rawRead                plain JDBC read of the whole event table, every column, in index order
+ * @param rebuild                every read model rebuilt verify-only from that table, beside the raw read
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
-                          TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers) {
+                          TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
+                          RebuildRun rebuild) {
 
     /** A timed run of plain JDBC inserts into a scratch table shaped like the event table. */
     public record RawInsertRun(long rows, int rowsPerCommit, double elapsedSeconds, double rowsPerSecond) {
@@ -26,5 +31,29 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
     public record TransferRun(int callers, long transfers, long events, double elapsedSeconds,
                               double transfersPerSecond, double eventsPerSecond,
                               double eventsVsRawBatched, double eventsVsRawOneRowPerCommit) {
+    }
+
+    /**
+     * One sequential read of the event table ({@code domainevententry}, ordered by global index, with a
+     * fetch size): {@code bytes} counts the column values fetched.
+     */
+    public record RawReadRun(long rows, long bytes, int fetchSize, double elapsedSeconds, double rowsPerSecond) {
+    }
+
+    /**
+     * Every read model rebuilt verify-only, one after the other, each replaying every event of the store.
+     * {@code eventsPerSecond} is the events replayed summed over the read models divided by the total time;
+     * {@code rebuildVsRawRead} divides it by the raw read's rows per second (1 would mean a rebuild is as
+     * fast as reading the table).
+     */
+    public record RebuildRun(int readModels, long eventsReplayed, double elapsedSeconds, double eventsPerSecond,
+                             double rebuildVsRawRead, List<ReadModelRebuild> perReadModel) {
+        public RebuildRun {
+            perReadModel = List.copyOf(perReadModel);
+        }
+    }
+
+    /** One read model's verify-only rebuild: replay into its shadow tables plus the comparison with the live ones. */
+    public record ReadModelRebuild(String readModel, long events, double elapsedSeconds, double eventsPerSecond) {
     }
 }

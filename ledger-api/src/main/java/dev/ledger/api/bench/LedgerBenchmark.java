@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 /**
  * {@code ledger bench}: measures, in one run on one store, the raw insert limit of the database
  * (plain JDBC, one row per commit and batched) and the ledger's durable transfer throughput (one
- * caller, then {@link #CALLERS} concurrent callers), and sets them side by side. The ledger should be
+ * caller, then {@link #CALLERS} concurrent callers), and sets them side by side; then the read side:
+ * the raw sequential read of the event table beside the rebuild of every read model from it. The ledger should be
  * built without read models ({@code startReadModels(false)}) so that the figures are the write path's.
  * Names are unique to the run and the scratch table is dropped, so a non-empty database is fine.
  */
@@ -18,6 +19,8 @@ public final class LedgerBenchmark {
 
     public static final int CALLERS = 32;
     public static final int RAW_BATCH_SIZE = 1_000;
+    /** Rows per round trip of the raw read of the event table. */
+    public static final int RAW_READ_FETCH_SIZE = 1_000;
     /** Each caller has users of its own, so concurrent callers never queue on one account. */
     static final int USERS_PER_CALLER = 4;
     /** The limits of {@link Sizes#forTransfers(int)}. */
@@ -89,9 +92,20 @@ public final class LedgerBenchmark {
         BenchReport.TransferRun concurrent = transfers.measure(CALLERS, sizes.concurrentTransfers(), rawBatched,
                 rawOneRowPerCommit);
 
+        // The read side, on the events just written: the raw read of the event table, then every read model
+        // rebuilt verify-only (the live read models stay untouched).
+        RawReadBenchmark rawReader = new RawReadBenchmark(ledger.store().dataSource());
+        progress.accept("raw read of the event table: warming up");
+        rawReader.read();
+        progress.accept("raw read of the event table");
+        BenchReport.RawReadRun rawRead = rawReader.measure();
+        BenchReport.RebuildRun rebuild = new RebuildBenchmark(ledger.store(), progress).measure(rawRead);
+
         String conditions = "one process, one store; read models "
                 + (ledger.readModelStatus().stream().anyMatch(s -> s.running()) ? "running" : "not running")
-                + "; raw rows carry a " + RawInsertBenchmark.PAYLOAD_BYTES + "-byte payload";
-        return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent);
+                + "; raw rows carry a " + RawInsertBenchmark.PAYLOAD_BYTES + "-byte payload; the read side reads every "
+                + "event in the store, the rebuild one read model after the other";
+        return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
+                rawRead, rebuild);
     }
 }

@@ -1,7 +1,6 @@
 package dev.ledger.api.cli;
 
 import dev.ledger.api.Ledger;
-import dev.ledger.domain.value.AccountId;
 import dev.ledger.projections.accounts.AccountsView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -17,10 +16,7 @@ final class AccountsQuery extends ViewQuery<AccountsView> {
 
     @Override
     void checkParameters() {
-        if (!AccountId.isValidUser(user)) {
-            throw new CliFailure(spec.qualifiedName() + ": USER \"" + user + "\" is not a user name; user names match "
-                    + AccountId.USER_PATTERN + " (the part of an account name before the colon)");
-        }
+        checkUser(user, "USER");
     }
 
     @Override

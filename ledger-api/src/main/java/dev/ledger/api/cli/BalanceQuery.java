@@ -3,20 +3,23 @@ package dev.ledger.api.cli;
 import dev.ledger.api.Ledger;
 import dev.ledger.projections.balance.BalanceView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Optional;
 
 @Command(name = "balance", description = "Shows an account's balance per asset: wallet, in transit, margins, "
         + "unrealized PnL, equity and available.")
-final class BalanceQuery extends ViewQuery<BalanceView> {
-
-    @Parameters(paramLabel = "ACCOUNT", description = "the account, USER:TYPE (e.g. alice:FUTURES)")
-    String account;
+final class BalanceQuery extends AccountViewQuery<BalanceView> {
 
     @Override
-    BalanceView find(Ledger ledger) {
-        return ledger.balance(account).orElseThrow(() -> accountNotFound(account));
+    Optional<BalanceView> now(Ledger ledger) {
+        return ledger.balance(account);
+    }
+
+    @Override
+    Optional<BalanceView> asOf(Ledger ledger, Instant at) {
+        return ledger.balanceAt(account, at);
     }
 
     @Override

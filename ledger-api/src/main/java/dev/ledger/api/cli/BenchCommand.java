@@ -17,11 +17,17 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = {
-        "Measures the ledger beside the raw limits of the same store, in one run: plain JDBC inserts of "
-                + "event-sized rows (one per commit, and " + LedgerBenchmark.RAW_BATCH_SIZE + " per commit), then durable "
-                + "transfers from 1 caller and from " + LedgerBenchmark.CALLERS + " concurrent callers.",
+        "Measures the ledger beside the raw limits of the same store, in one run.",
+        "Write side: plain JDBC inserts of event-sized rows (one per commit, and " + LedgerBenchmark.RAW_BATCH_SIZE
+                + " per commit), then durable transfers from 1 caller and from " + LedgerBenchmark.CALLERS
+                + " concurrent callers.",
+        "Read side, on the events just written: a plain JDBC read of the whole event table (every column, in index "
+                + "order, fetch size " + "1000), then every read model rebuilt from it verify-only (the live read models "
+                + "are untouched); the rebuild rate is the events replayed summed over the read models per second, "
+                + "and its ratio to the raw read rate is shown.",
         "Uses a fresh embedded store under ./ledger-data/bench (deleted first) unless --db names one; on a named "
-                + "database it writes a scratch table (dropped at the end) and users with a unique prefix."})
+                + "database it writes a scratch table (dropped at the end) and users with a unique prefix, and the "
+                + "read side reads every event in that database."})
 final class BenchCommand implements Callable<Integer> {
 
     static final Path BENCH_DIRECTORY = StoreSettings.DEFAULT_DIRECTORY.resolve("bench");
@@ -70,13 +76,33 @@ final class BenchCommand implements Callable<Integer> {
         out.println("ledger bench on " + report.store());
         out.println("(" + report.conditions() + ")");
         out.println();
+        out.println("write side");
         TextTable table = TextTable.withLabelColumn("run", "rows or transfers", "events", "seconds", "rows or events/s",
                 "transfers/s", "events/s vs raw batched", "events/s vs raw 1 row/commit");
         raw(table, "raw insert, 1 row per commit", report.rawOneRowPerCommit());
         raw(table, "raw insert, " + report.rawBatched().rowsPerCommit() + " rows per commit", report.rawBatched());
         ledger(table, report.ledgerOneCaller());
         ledger(table, report.ledgerConcurrentCallers());
-        table.print(out, "");
+        table.print(out, "  ");
+
+        out.println();
+        out.println("read side");
+        BenchReport.RawReadRun rawRead = report.rawRead();
+        BenchReport.RebuildRun rebuild = report.rebuild();
+        TextTable read = TextTable.withLabelColumn("run", "rows or events", "seconds", "rows or events/s", "vs raw read");
+        read.row("raw read of the event table, fetch size " + rawRead.fetchSize(), count(rawRead.rows()),
+                seconds(rawRead.elapsedSeconds()), rate(rawRead.rowsPerSecond()), "-");
+        for (BenchReport.ReadModelRebuild one : rebuild.perReadModel()) {
+            read.row("  rebuild " + one.readModel() + " (verify-only)", count(one.events()), seconds(one.elapsedSeconds()),
+                    rate(one.eventsPerSecond()), ratio(one.eventsPerSecond() / rawRead.rowsPerSecond()));
+        }
+        read.row("rebuild, all " + rebuild.readModels() + " read models (events summed)", count(rebuild.eventsReplayed()),
+                seconds(rebuild.elapsedSeconds()), rate(rebuild.eventsPerSecond()), ratio(rebuild.rebuildVsRawRead()));
+        read.print(out, "  ");
+    }
+
+    private static String count(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
     }
 
     private static void raw(TextTable table, String label, BenchReport.RawInsertRun run) {

@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = {
-        "Runs a built-in scenario end to end and prints each step's outcome and every account's balance.",
+        "Runs a built-in scenario end to end: copy trading, a capped liquidation, a legacy migration.",
+        "alice trades in FUTURES and copies an elite trader in COPY; the mark falls and the COPY position is liquidated, "
+                + "its loss capped at its own margin (the insurance fund covers the rest) while FUTURES' balance, risk "
+                + "and performance stay exactly as they were; then bob's LEGACY account is migrated. Prints each step's "
+                + "outcome and, per account, balance, risk and performance.",
         "Uses a fresh embedded store under ./ledger-data/demo (deleted first) unless --db names one; "
                 + "exit status 1 if a step did not end as the accounting rules say."})
 final class DemoCommand implements Callable<Integer> {
@@ -32,10 +36,13 @@ final class DemoCommand implements Callable<Integer> {
         out.println("ledger demo on " + settings.describe());
         out.flush();
         try (Ledger ledger = StoreOptions.open(settings)) {
-            if (!ledger.accounts(DemoScenario.USER).accounts().isEmpty()) {
-                throw new CliFailure("ledger demo: user " + DemoScenario.USER + " already has accounts in "
-                        + settings.describe() + "; the demo needs a store without her: run it without --db "
-                        + "(a fresh store under ./" + DEMO_DIRECTORY + ") or name an empty database");
+            for (String user : new String[]{DemoScenario.USER, DemoScenario.LEGACY_USER}) {
+                if (!ledger.accounts(user).accounts().isEmpty()) {
+                    throw new CliFailure("ledger demo: user " + user + " already has accounts in "
+                            + settings.describe() + "; the demo needs a store without " + DemoScenario.USER + " and "
+                            + DemoScenario.LEGACY_USER + ": run it without --db (a fresh store under ./" + DEMO_DIRECTORY
+                            + ") or name an empty database");
+                }
             }
             boolean asTheRulesSay = new DemoScenario(ledger, out).run();
             return asTheRulesSay ? ExitCodes.DONE : ExitCodes.PROBLEM_REPORTED;

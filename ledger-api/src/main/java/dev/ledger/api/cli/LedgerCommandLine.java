@@ -14,8 +14,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = LedgerCommandLine.ManifestVersion.class,
         description = "An event-sourced ledger for crypto-derivatives exchanges that run copy trading.",
-        subcommands = {DemoCommand.class, ApplyCommand.class, QueryCommand.class, ExportCommand.class,
-                VerifyCommand.class, BenchCommand.class},
+        subcommands = {DemoCommand.class, ApplyCommand.class, QueryCommand.class, MigrateCommand.class,
+                RebuildCommand.class, ExportCommand.class, VerifyCommand.class, BenchCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:done",

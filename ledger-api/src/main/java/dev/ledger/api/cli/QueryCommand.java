@@ -3,7 +3,10 @@ package dev.ledger.api.cli;
 import picocli.CommandLine.Command;
 
 /** The read models, one subcommand each. */
-@Command(name = "query", description = "Reads the read models (balance, accounts).",
-        subcommands = {BalanceQuery.class, AccountsQuery.class})
+@Command(name = "query", description = {
+        "Reads the read models: balance, risk, performance (each also --at an instant), accounts, migration.",
+        "An unknown account exits with status 2 and ACCOUNT_NOT_FOUND on standard error."},
+        subcommands = {BalanceQuery.class, RiskQuery.class, PerformanceQuery.class, AccountsQuery.class,
+                MigrationQuery.class})
 final class QueryCommand {
 }

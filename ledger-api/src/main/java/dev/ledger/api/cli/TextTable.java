@@ -15,10 +15,21 @@ final class TextTable {
     private final String[] headers;
     private final Align[] aligns;
     private final List<String[]> rows = new ArrayList<>();
+    private final boolean headerShown;
 
-    private TextTable(String[] headers, Align[] aligns) {
+    private TextTable(String[] headers, Align[] aligns, boolean headerShown) {
         this.headers = headers;
         this.aligns = aligns;
+        this.headerShown = headerShown;
+    }
+
+    private TextTable(String[] headers, Align[] aligns) {
+        this(headers, aligns, true);
+    }
+
+    /** Named figures, one per row: the name left, the value right-aligned, no header row. */
+    static TextTable figures() {
+        return new TextTable(new String[]{"", ""}, new Align[]{Align.LEFT, Align.RIGHT}, false);
     }
 
     /** A table whose first column is text (left-aligned) and the rest figures (right-aligned). */
@@ -47,12 +58,14 @@ final class TextTable {
     void print(PrintWriter out, String indent) {
         int[] widths = new int[headers.length];
         for (int c = 0; c < headers.length; c++) {
-            widths[c] = headers[c].length();
+            widths[c] = headerShown ? headers[c].length() : 0;
             for (String[] row : rows) {
                 widths[c] = Math.max(widths[c], row[c].length());
             }
         }
-        printRow(out, indent, headers, widths);
+        if (headerShown) {
+            printRow(out, indent, headers, widths);
+        }
         for (String[] row : rows) {
             printRow(out, indent, row, widths);
         }

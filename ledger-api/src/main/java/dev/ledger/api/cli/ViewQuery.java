@@ -2,12 +2,14 @@ package dev.ledger.api.cli;
 
 import dev.ledger.api.Ledger;
 import dev.ledger.api.json.ViewJson;
+import dev.ledger.domain.value.AccountId;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,6 +34,14 @@ abstract class ViewQuery<V> implements Callable<Integer> {
     void checkParameters() {
     }
 
+    /**
+     * Whether the answer comes from the read models, which then run and catch up first; a point-in-time
+     * answer is built from the events alone.
+     */
+    boolean needsReadModels() {
+        return true;
+    }
+
     /** The view, or a {@link CliFailure} when there is none (an unknown account: ACCOUNT_NOT_FOUND). */
     abstract V find(Ledger ledger);
 
@@ -41,7 +51,7 @@ abstract class ViewQuery<V> implements Callable<Integer> {
     public Integer call() {
         checkParameters();
         V view;
-        try (Ledger ledger = StoreOptions.open(store.settings())) {
+        try (Ledger ledger = StoreOptions.builder(store.settings()).startReadModels(needsReadModels()).build()) {
             view = find(ledger);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -59,5 +69,20 @@ abstract class ViewQuery<V> implements Callable<Integer> {
         return new CliFailure(spec.qualifiedName() + ": ACCOUNT_NOT_FOUND: account " + account
                 + " has not been opened in " + store.settings().describe()
                 + "; check the name (USER:TYPE, TYPE one of FUTURES, COPY, ELITE, LEGACY) and --db");
+    }
+
+    /** The same for a point-in-time query: the account did not exist yet at {@code at}, or at all. */
+    CliFailure accountNotFound(String account, Instant at) {
+        return new CliFailure(spec.qualifiedName() + ": ACCOUNT_NOT_FOUND: account " + account
+                + " had not been opened by " + at + " in " + store.settings().describe()
+                + "; check the name (USER:TYPE, TYPE one of FUTURES, COPY, ELITE, LEGACY), --at and --db");
+    }
+
+    /** Refuses a user name that cannot be one, before the store is opened. */
+    void checkUser(String user, String label) {
+        if (!AccountId.isValidUser(user)) {
+            throw new CliFailure(spec.qualifiedName() + ": " + label + " \"" + user + "\" is not a user name; user names match "
+                    + AccountId.USER_PATTERN + " (the part of an account name before the colon)");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ledger.api.json;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ledger.domain.value.Book;
 import dev.ledger.domain.value.Decimals;
+import dev.ledger.projections.risk.RiskPosition;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -18,13 +21,18 @@ import java.math.BigDecimal;
  * Writes read-model views and tool reports as JSON, in the shapes of {@code cli.md}: records become
  * objects with their components in declaration order, amounts become strings at scale 8 (never JSON
  * numbers), counts stay JSON integers, instants are ISO-8601 strings, a missing value is {@code null}.
+ * Two exceptions that the shapes ask for: a risk position's {@code book} and {@code leader} are left out
+ * where they do not apply (they are LEGACY-only), and maps keyed by an enum are written in the enum's
+ * order (the migration totals: NOT_STARTED, WAITING, COMPLETED).
  */
 public final class ViewJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new SimpleModule("ledger-amounts").addSerializer(BigDecimal.class, new AmountSerializer()))
+            .addMixIn(RiskPosition.class, LegacyOnlyFields.class)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
     private ViewJson() {
@@ -57,5 +65,14 @@ public final class ViewJson {
         public void serialize(BigDecimal value, JsonGenerator json, SerializerProvider provider) throws IOException {
             json.writeString(Decimals.show(value));
         }
+    }
+
+    /** {@code book} and {@code leader} of a risk position: set on LEGACY accounts only, absent elsewhere. */
+    private abstract static class LegacyOnlyFields {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        abstract Book book();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        abstract String leader();
     }
 }

@@ -3,6 +3,7 @@ package dev.ledger.api.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.api.bench.LedgerBenchmark;
+import dev.ledger.projections.ProjectionCatalog;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -43,6 +44,45 @@ class BenchCommandTest {
             assertThat(run.get("eventsVsRawOneRowPerCommit").asDouble()).isPositive();
         }
         assertThat(report.get("store").asText()).startsWith("jdbc:h2:mem:bench-");
+
+        JsonNode rawRead = report.get("rawRead");
+        assertThat(rawRead.get("rows").asLong()).as("every event of the store is read")
+                .isGreaterThanOrEqualTo(oneCaller.get("events").asLong() + concurrent.get("events").asLong());
+        assertThat(rawRead.get("bytes").asLong()).isGreaterThan(rawRead.get("rows").asLong());
+        assertThat(rawRead.get("fetchSize").asInt()).isEqualTo(LedgerBenchmark.RAW_READ_FETCH_SIZE);
+        assertThat(rawRead.get("elapsedSeconds").asDouble()).isNotNegative();
+        assertThat(rawRead.get("rowsPerSecond").asDouble()).isPositive();
+
+        JsonNode rebuild = report.get("rebuild");
+        assertThat(rebuild.get("readModels").asInt()).isEqualTo(ProjectionCatalog.names().size());
+        assertThat(rebuild.get("perReadModel").findValuesAsText("readModel")).isEqualTo(ProjectionCatalog.names());
+        for (JsonNode one : rebuild.get("perReadModel")) {
+            // Nothing is written meanwhile: each read model replays every event that the raw read read.
+            assertThat(one.get("events").asLong()).as(one.toString()).isEqualTo(rawRead.get("rows").asLong());
+            assertThat(one.get("eventsPerSecond").asDouble()).as(one.toString()).isPositive();
+        }
+        assertThat(rebuild.get("eventsReplayed").asLong())
+                .isEqualTo(ProjectionCatalog.names().size() * rawRead.get("rows").asLong());
+        assertThat(rebuild.get("elapsedSeconds").asDouble()).isPositive();
+        assertThat(rebuild.get("eventsPerSecond").asDouble()).isPositive();
+        assertThat(rebuild.get("rebuildVsRawRead").asDouble()).isPositive();
+    }
+
+    @Test
+    void theRebuildLeavesTheLiveReadModelsUntouched() throws Exception {
+        String db = CliRun.freshDatabase("bench-rebuild");
+
+        assertThat(CliRun.of("bench", "--transfers", "64", "--db", db).exitCode()).isZero();
+
+        // The bench runs without live read models and rebuilds verify-only: no rows, no tokens appear.
+        try (Connection connection = DriverManager.getConnection(db, "", "");
+             ResultSet balances = connection.createStatement().executeQuery("SELECT COUNT(*) FROM rm_balance");
+             ResultSet tokens = connection.createStatement().executeQuery("SELECT COUNT(*) FROM tokenentry")) {
+            balances.next();
+            tokens.next();
+            assertThat(balances.getLong(1)).isZero();
+            assertThat(tokens.getLong(1)).isZero();
+        }
     }
 
     @Test
@@ -65,7 +105,9 @@ class BenchCommandTest {
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("raw insert, 1 row per commit", "raw insert, 1000 rows per commit",
-                "ledger, 1 caller", "ledger, 32 callers", "events/s vs raw batched");
+                "ledger, 1 caller", "ledger, 32 callers", "events/s vs raw batched",
+                "raw read of the event table", "rebuild balance (verify-only)",
+                "rebuild, all " + ProjectionCatalog.names().size() + " read models (events summed)", "vs raw read");
     }
 
     @Test

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,6 +67,75 @@ class PostgresCommandLineIT {
         assertThat(usdt.get("wallet").asText()).isEqualTo("100.12345677");
     }
 
+    /**
+     * The same mixed trading history on both stores gives exactly the figures of {@link TradingHistory}:
+     * the read models and their JSON do not depend on the database.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void queriesATradingHistoryWithTheSameFiguresOnBothStores(String kind) {
+        String[] store = kind.equals("h2")
+                ? new String[]{"--db", CliRun.freshDatabase("pg-compare")}
+                : new String[]{"--db", url, "--db-user", "postgres"};
+        TradingHistory.apply(store, directory, TradingHistory.OPENING, TradingHistory.REDUCING, TradingHistory.LEGACY);
+
+        JsonNode balance = TradingHistory.json(query(store, "balance", "dan:FUTURES")).get("balances").get(0);
+        assertThat(new BigDecimal(balance.get("wallet").asText())).isEqualByComparingTo("10498.5");
+        assertThat(new BigDecimal(balance.get("isolatedMargin").asText())).isEqualByComparingTo("4500");
+        assertThat(new BigDecimal(balance.get("unrealizedPnl").asText())).isEqualByComparingTo("1500");
+
+        JsonNode risk = TradingHistory.json(query(store, "risk", "dan:FUTURES"));
+        JsonNode position = risk.get("positions").get(0);
+        assertThat(TradingHistory.fieldNames(position)).isEqualTo(TradingHistory.POSITION_FIELDS);
+        assertThat(new BigDecimal(position.get("entryNotional").asText())).isEqualByComparingTo("45000");
+        assertThat(new BigDecimal(position.get("positionMargin").asText())).isEqualByComparingTo("4500");
+        assertThat(new BigDecimal(position.get("maintenanceMargin").asText())).isEqualByComparingTo("232.5");
+        assertThat(new BigDecimal(position.get("liquidationPrice").asText())).isEqualByComparingTo("27135.67839196");
+        assertThat(position.get("leverage").asInt()).isEqualTo(10);
+
+        JsonNode legacy = TradingHistory.json(query(store, "risk", "eve:LEGACY"));
+        assertThat(new BigDecimal(legacy.get("crossMarginRatio").asText())).isEqualByComparingTo("0.00353881");
+        assertThat(legacy.get("positions").findValuesAsText("book")).containsExactly("PERSONAL", "COPY");
+        assertThat(legacy.get("positions").get(1).get("leader").asText()).isEqualTo("dan");
+
+        JsonNode performance = TradingHistory.json(query(store, "performance", "dan:FUTURES"));
+        assertThat(TradingHistory.fieldNames(performance)).isEqualTo(TradingHistory.PERFORMANCE_FIELDS);
+        assertThat(new BigDecimal(performance.get("realizedPnl").asText())).isEqualByComparingTo("500");
+        assertThat(new BigDecimal(performance.get("roi").asText())).isEqualByComparingTo("0.19985");
+        assertThat(new BigDecimal(performance.get("maxDrawdown").asText())).isEqualByComparingTo("1.2");
+        assertThat(performance.get("winRate").isNull()).isTrue();
+    }
+
+    @Test
+    void startsAMigrationRebuildsAndVerifiesOnPostgres() {
+        String[] store = {"--db", url, "--db-user", "postgres"};
+        TradingHistory.applyLines(store, directory, List.of(
+                "{\"id\":\"pgm-1\",\"type\":\"OpenAccount\",\"account\":\"pgmig:LEGACY\"}",
+                "{\"id\":\"pgm-2\",\"type\":\"Deposit\",\"account\":\"pgmig:LEGACY\",\"asset\":\"USDT\",\"amount\":\"10\"}"));
+
+        CliRun start = CliRun.of(concat(new String[]{"migrate", "start", "pgmig", "--json"}, store));
+        JsonNode started = TradingHistory.json(start);
+        assertThat(started.get("completedAtOnce").asInt()).isEqualTo(1);
+        JsonNode futures = TradingHistory.json(CliRun.of(concat(new String[]{"query", "balance", "pgmig:FUTURES", "--json"}, store)));
+        assertThat(new BigDecimal(futures.get("balances").get(0).get("wallet").asText())).isEqualByComparingTo("10");
+
+        CliRun rebuild = CliRun.of(concat(new String[]{"rebuild", "--json"}, store));
+        assertThat(TradingHistory.json(rebuild).get("projections")).allSatisfy(p -> assertThat(p.get("switched").asBoolean()).isTrue());
+        CliRun verify = CliRun.of(concat(new String[]{"rebuild", "--verify", "--json"}, store));
+        assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+        assertThat(TradingHistory.json(verify).get("differences").asInt()).isZero();
+    }
+
+    private static CliRun query(String[] store, String view, String account) {
+        return CliRun.of(concat(new String[]{"query", view, account, "--json"}, store));
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
     @Test
     void benchmarksOnADatabaseThatHoldsOtherDataAndDropsItsScratchTable() throws Exception {
         CliRun bench = CliRun.of("bench", "--transfers", "64", "--json", "--db", url, "--db-user", "postgres");
@@ -70,6 +143,11 @@ class PostgresCommandLineIT {
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
         assertThat(report.get("ledgerConcurrentCallers").get("events").asLong()).isEqualTo(3 * 64);
+        // The read side ran on PostgreSQL too (a cursor needs autocommit off there).
+        assertThat(report.get("rawRead").get("rows").asLong()).isGreaterThanOrEqualTo(3 * 64);
+        assertThat(report.get("rawRead").get("rowsPerSecond").asDouble()).isPositive();
+        assertThat(report.get("rebuild").get("eventsPerSecond").asDouble()).isPositive();
+        assertThat(report.get("rebuild").get("rebuildVsRawRead").asDouble()).isPositive();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              ResultSet tables = connection.getMetaData().getTables(null, null, "ledger_bench_raw%", null)) {
             assertThat(tables.next()).as("a scratch table is left").isFalse();
