@@ -15,10 +15,20 @@ import java.util.List;
  * @param ledgerConcurrentCallers transfers sent by {@link LedgerBenchmark#CALLERS} threads at once
  * @param rawRead                plain JDBC read of the whole event table, every column, in index order
  * @param rebuild                every read model rebuilt verify-only from that table, beside the raw read
+ * @param markTicks              durable mark-price ticks on a symbol with many open positions beside one with none
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
                           TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
-                          RebuildRun rebuild) {
+                          RebuildRun rebuild, MarkTickRun markTicks) {
+
+    /**
+     * Mean time of one durable {@code UpdateMarkPrice} (sent alone and awaited) on a symbol with
+     * {@code openPositions} open positions and on a symbol with none; {@code busyVsQuiet} near 1 shows a
+     * tick's command-path cost does not depend on the positions.
+     */
+    public record MarkTickRun(int openPositions, int ticks, double busySymbolTickMicros, double quietSymbolTickMicros,
+                              double busyVsQuiet) {
+    }
 
     /** A timed run of plain JDBC inserts into a scratch table shaped like the event table. */
     public record RawInsertRun(long rows, int rowsPerCommit, double elapsedSeconds, double rowsPerSecond) {

@@ -35,9 +35,24 @@ public final class LedgerBenchmark {
      * @param rawOneRowPerCommitRows rows inserted one per commit
      * @param rawBatchedRows        rows inserted {@link #RAW_BATCH_SIZE} per commit
      * @param warmUpTransfers       transfers sent, untimed, before the ledger is measured
+     * @param openPositions         open positions on the symbol whose mark ticks are timed
      */
     public record Sizes(int concurrentTransfers, int oneCallerTransfers, int rawOneRowPerCommitRows,
-                        int rawBatchedRows, int warmUpTransfers) {
+                        int rawBatchedRows, int warmUpTransfers, int openPositions) {
+
+        /** The default number of open positions behind the timed mark ticks. */
+        public static final int DEFAULT_OPEN_POSITIONS = 2_000;
+        public static final int MAX_OPEN_POSITIONS = 1_000_000;
+
+        /** These sizes with {@code openPositions} open positions behind the timed mark ticks. */
+        public Sizes withOpenPositions(int openPositions) {
+            if (openPositions < 0 || openPositions > MAX_OPEN_POSITIONS) {
+                throw new IllegalArgumentException("open positions must be between 0 and " + MAX_OPEN_POSITIONS
+                        + ", got " + openPositions);
+            }
+            return new Sizes(concurrentTransfers, oneCallerTransfers, rawOneRowPerCommitRows, rawBatchedRows,
+                    warmUpTransfers, openPositions);
+        }
 
         /** Sizes derived from the concurrent transfer count; the raw runs write as many rows as the ledger writes events. */
         public static Sizes forTransfers(int concurrentTransfers) {
@@ -47,7 +62,7 @@ public final class LedgerBenchmark {
             }
             int oneCaller = Math.max(concurrentTransfers / 10, 10);
             return new Sizes(concurrentTransfers, oneCaller, 3 * oneCaller, 3 * concurrentTransfers,
-                    Math.max(concurrentTransfers / 10, CALLERS));
+                    Math.max(concurrentTransfers / 10, CALLERS), DEFAULT_OPEN_POSITIONS);
         }
     }
 
@@ -92,6 +107,9 @@ public final class LedgerBenchmark {
         BenchReport.TransferRun concurrent = transfers.measure(CALLERS, sizes.concurrentTransfers(), rawBatched,
                 rawOneRowPerCommit);
 
+        progress.accept("mark ticks: opening " + sizes.openPositions() + " positions on one symbol");
+        BenchReport.MarkTickRun markTicks = new MarkTickBenchmark(ledger, "b" + runId).run(sizes.openPositions());
+
         // The read side, on the events just written: the raw read of the event table, then every read model
         // rebuilt verify-only (the live read models stay untouched).
         RawReadBenchmark rawReader = new RawReadBenchmark(ledger.store().dataSource());
@@ -106,6 +124,6 @@ public final class LedgerBenchmark {
                 + "; raw rows carry a " + RawInsertBenchmark.PAYLOAD_BYTES + "-byte payload; the read side reads every "
                 + "event in the store, the rebuild one read model after the other";
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
-                rawRead, rebuild);
+                rawRead, rebuild, markTicks);
     }
 }

@@ -29,19 +29,12 @@ final class MarkTickBenchmark {
     private final Ledger ledger;
     private final String prefix;
 
-    /** The measured figures: open positions on the busy symbol, mean durable tick time on each symbol. */
-    record Result(int openPositions, double busySymbolTickMicros, double quietSymbolTickMicros) {
-        double ratio() {
-            return busySymbolTickMicros / quietSymbolTickMicros;
-        }
-    }
-
     MarkTickBenchmark(Ledger ledger, String prefix) {
         this.ledger = ledger;
         this.prefix = prefix.toUpperCase().replaceAll("[^A-Z0-9]", "");
     }
 
-    Result run(int openPositions) {
+    BenchReport.MarkTickRun run(int openPositions) {
         String busy = symbol("BUSY");
         String quiet = symbol("QUIET");
         require(ledger.executeAll(List.of(
@@ -62,7 +55,7 @@ final class MarkTickBenchmark {
         require(ledger.executeAll(setup));
         double quietMicros = ticks(quiet);
         double busyMicros = ticks(busy);
-        return new Result(openPositions, busyMicros, quietMicros);
+        return new BenchReport.MarkTickRun(openPositions, TICKS, busyMicros, quietMicros, busyMicros / quietMicros);
     }
 
     /** Mean time of one durable tick, each awaited before the next. */

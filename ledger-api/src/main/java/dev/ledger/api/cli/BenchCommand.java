@@ -37,6 +37,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "the single caller sends a tenth as many, the raw runs insert as many rows as those transfers append events")
     int transfers;
 
+    @Option(names = "--positions", paramLabel = "N", defaultValue = "2000",
+            description = "open positions on the symbol whose mark ticks are timed beside a symbol with none "
+                    + "(default ${DEFAULT-VALUE}; each costs three commands to set up)")
+    int positions;
+
     @Option(names = "--json", description = "print the report as one JSON document")
     boolean json;
 
@@ -52,13 +57,17 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliFailure("ledger bench: --transfers " + transfers + " is out of range; use "
                     + LedgerBenchmark.MIN_TRANSFERS + " to " + LedgerBenchmark.MAX_TRANSFERS);
         }
+        if (positions < 0 || positions > LedgerBenchmark.Sizes.MAX_OPEN_POSITIONS) {
+            throw new CliFailure("ledger bench: --positions " + positions + " is out of range; use 0 to "
+                    + LedgerBenchmark.Sizes.MAX_OPEN_POSITIONS);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
         StoreSettings settings = store.given() ? store.named() : FreshStore.embedded(BENCH_DIRECTORY);
         BenchReport report;
         // Read models off: the figures are the write path's, not shared with projection work.
         try (Ledger ledger = StoreOptions.builder(settings).startReadModels(false).build()) {
-            report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers),
+            report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers).withOpenPositions(positions),
                     step -> progress.show("bench: " + step)).run();
         } finally {
             progress.done();
@@ -99,6 +108,17 @@ final class BenchCommand implements Callable<Integer> {
         read.row("rebuild, all " + rebuild.readModels() + " read models (events summed)", count(rebuild.eventsReplayed()),
                 seconds(rebuild.elapsedSeconds()), rate(rebuild.eventsPerSecond()), ratio(rebuild.rebuildVsRawRead()));
         read.print(out, "  ");
+
+        out.println();
+        out.println("mark-price ticks (each sent alone and awaited)");
+        BenchReport.MarkTickRun ticks = report.markTicks();
+        TextTable tickTable = TextTable.withLabelColumn("symbol", "open positions", "ticks", "µs per durable tick",
+                "vs symbol with none");
+        tickTable.row("with open positions", count(ticks.openPositions()), count(ticks.ticks()),
+                String.format(Locale.ROOT, "%.0f", ticks.busySymbolTickMicros()), ratio(ticks.busyVsQuiet()));
+        tickTable.row("with none", "0", count(ticks.ticks()),
+                String.format(Locale.ROOT, "%.0f", ticks.quietSymbolTickMicros()), "1");
+        tickTable.print(out, "  ");
     }
 
     private static String count(long value) {

@@ -19,7 +19,7 @@ class BenchCommandTest {
     void reportsPositiveFiguresAndRatiosForEveryRun() throws Exception {
         String db = CliRun.freshDatabase("bench");
 
-        CliRun bench = CliRun.of("bench", "--transfers", "200", "--json", "--db", db);
+        CliRun bench = CliRun.of("bench", "--transfers", "200", "--positions", "50", "--json", "--db", db);
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
@@ -66,13 +66,20 @@ class BenchCommandTest {
         assertThat(rebuild.get("elapsedSeconds").asDouble()).isPositive();
         assertThat(rebuild.get("eventsPerSecond").asDouble()).isPositive();
         assertThat(rebuild.get("rebuildVsRawRead").asDouble()).isPositive();
+
+        JsonNode ticks = report.get("markTicks");
+        assertThat(ticks.get("openPositions").asInt()).isEqualTo(50);
+        assertThat(ticks.get("ticks").asInt()).isPositive();
+        assertThat(ticks.get("busySymbolTickMicros").asDouble()).isPositive();
+        assertThat(ticks.get("quietSymbolTickMicros").asDouble()).isPositive();
+        assertThat(ticks.get("busyVsQuiet").asDouble()).isPositive();
     }
 
     @Test
     void theRebuildLeavesTheLiveReadModelsUntouched() throws Exception {
         String db = CliRun.freshDatabase("bench-rebuild");
 
-        assertThat(CliRun.of("bench", "--transfers", "64", "--db", db).exitCode()).isZero();
+        assertThat(CliRun.of("bench", "--transfers", "64", "--positions", "10", "--db", db).exitCode()).isZero();
 
         // The bench runs without live read models and rebuilds verify-only: no rows, no tokens appear.
         try (Connection connection = DriverManager.getConnection(db, "", "");
@@ -89,7 +96,7 @@ class BenchCommandTest {
     void dropsItsScratchTable() throws Exception {
         String db = CliRun.freshDatabase("bench-scratch");
 
-        assertThat(CliRun.of("bench", "--transfers", "64", "--db", db).exitCode()).isZero();
+        assertThat(CliRun.of("bench", "--transfers", "64", "--positions", "10", "--db", db).exitCode()).isZero();
 
         try (Connection connection = DriverManager.getConnection(db, "", "");
              ResultSet tables = connection.getMetaData().getTables(null, null, "%", null)) {
@@ -101,13 +108,14 @@ class BenchCommandTest {
 
     @Test
     void printsATableWithEveryRunForPeople() {
-        CliRun bench = CliRun.of("bench", "--transfers", "64", "--db", CliRun.freshDatabase("bench-table"));
+        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "10", "--db", CliRun.freshDatabase("bench-table"));
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("raw insert, 1 row per commit", "raw insert, 1000 rows per commit",
                 "ledger, 1 caller", "ledger, 32 callers", "events/s vs raw batched",
                 "raw read of the event table", "rebuild balance (verify-only)",
-                "rebuild, all " + ProjectionCatalog.names().size() + " read models (events summed)", "vs raw read");
+                "rebuild, all " + ProjectionCatalog.names().size() + " read models (events summed)", "vs raw read",
+                "mark-price ticks", "with open positions");
     }
 
     @Test

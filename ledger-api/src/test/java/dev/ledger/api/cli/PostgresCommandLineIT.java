@@ -138,7 +138,7 @@ class PostgresCommandLineIT {
 
     @Test
     void benchmarksOnADatabaseThatHoldsOtherDataAndDropsItsScratchTable() throws Exception {
-        CliRun bench = CliRun.of("bench", "--transfers", "64", "--json", "--db", url, "--db-user", "postgres");
+        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "20", "--json", "--db", url, "--db-user", "postgres");
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
