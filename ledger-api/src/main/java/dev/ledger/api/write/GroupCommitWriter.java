@@ -13,7 +13,9 @@ import dev.ledger.domain.value.Names;
 import dev.ledger.domain.value.RejectionCode;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.commandhandling.CommandResultMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -31,6 +33,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -294,9 +297,21 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Aggregates the group appends to. Their reads need no check: an append on a stale version collides
+     * with the other writer's event on (aggregate, sequence number) and the group is retried anyway.
+     */
+    private static Set<String> appendedTo(UnitOfWork<?> root) {
+        return root.getOrComputeResource(APPENDED_TO, key -> new HashSet<>());
+    }
+
+    private static final String APPENDED_TO = GroupCommitWriter.class.getName() + ".appendedTo";
+
     private void validateReads(UnitOfWork<?> root) {
+        Map<String, Long> onlyRead = new HashMap<>(EventSourcedAggregates.versionsRead(root));
+        onlyRead.keySet().removeAll(appendedTo(root));
         try (Connection connection = transactions.getConnection()) {
-            ReadValidation.check(connection, EventSourcedAggregates.versionsRead(root));
+            ReadValidation.check(connection, onlyRead);
         } catch (SQLException e) {
             throw new StoreException("cannot check the versions the group read", e);
         }
@@ -354,6 +369,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             List<EventMessage<?>> events = capture.drain();
             if (events.isEmpty()) {
                 return;
+            }
+            for (EventMessage<?> event : events) {
+                if (event instanceof DomainEventMessage<?> domainEvent) {
+                    appendedTo(CurrentUnitOfWork.get().root()).add(domainEvent.getAggregateIdentifier());
+                }
             }
             reactions.react(events);
         }
