@@ -12,7 +12,11 @@ import org.axonframework.queryhandling.QueryBus;
 import org.axonframework.queryhandling.annotation.AnnotationQueryHandlerAdapter;
 
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,18 +106,22 @@ public final class ReadModels implements AutoCloseable {
     public void awaitCaughtUp(Duration timeout) {
         long head = store.headIndex();
         long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Long> lastPosition = new HashMap<>();
+        Map<String, Long> stalledSince = new HashMap<>();
         while (true) {
             List<ProjectionStatus> lagging = status().stream().filter(s -> s.position() < head).toList();
             if (lagging.isEmpty()) {
                 return;
             }
+            long now = System.nanoTime();
             for (ProjectionStatus s : lagging) {
-                if (s.error() != null && System.nanoTime() > deadline) {
+                if (s.error() != null && now > deadline) {
                     throw new ReadModelLagException("read model " + s.name() + " is stopped at position "
                             + s.position() + " by an error: " + s.error());
                 }
+                unstickIfStalled(s, now, lastPosition, stalledSince);
             }
-            if (System.nanoTime() > deadline) {
+            if (now > deadline) {
                 throw new ReadModelLagException("read models did not reach event " + head + " within " + timeout
                         + ": " + lagging);
             }
@@ -125,6 +133,34 @@ public final class ReadModels implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * A processor that runs here, is not in error, and has not moved for {@link #STALL_NANOS} while events
+     * wait for it is restarted: it reopens its event stream from its committed token. Axon's embedded
+     * event store can leave a tailing consumer waiting on its shared cache for an event it fetched before
+     * the consumer joined; reopening reads it from the store. Nothing is skipped or processed twice: the
+     * token and the read-model rows commit together.
+     */
+    private void unstickIfStalled(ProjectionStatus status, long now, Map<String, Long> lastPosition,
+                                  Map<String, Long> stalledSince) {
+        Long previous = lastPosition.put(status.name(), status.position());
+        if (previous == null || previous != status.position()) {
+            stalledSince.put(status.name(), now);
+            return;
+        }
+        if (!status.claimed() || status.error() != null || now - stalledSince.get(status.name()) < STALL_NANOS) {
+            return;
+        }
+        TrackingEventProcessor processor = processors.get(status.name());
+        log.warn("Read model {} has not moved from position {} for {} ms while events wait; reopening its stream",
+                status.name(), status.position(), STALL_NANOS / 1_000_000);
+        processor.shutDown();
+        processor.start();
+        stalledSince.put(status.name(), now);
+    }
+
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final Logger log = LoggerFactory.getLogger(ReadModels.class);
 
     @Override
     public void close() {
