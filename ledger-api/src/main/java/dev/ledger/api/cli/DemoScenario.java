@@ -90,7 +90,7 @@ public final class DemoScenario {
 
     private void market() {
         heading("1. The market");
-        expectAccepted("list BTCUSDT (USDT, maintenance margin rate 0.005, max leverage 100)",
+        expectAccepted("list BTCUSDT (settled in USDT, mmr 0.005, max leverage 100)",
                 new ConfigureSymbol("demo-symbol", BTCUSDT, USDT, d("0.005"), 100));
         expectAccepted("mark price BTCUSDT 30000", new UpdateMarkPrice("demo-mark-30000", BTCUSDT, d("30000")));
     }
