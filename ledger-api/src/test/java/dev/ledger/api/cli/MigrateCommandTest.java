@@ -1,5 +1,7 @@
 package dev.ledger.api.cli;
 
+import dev.ledger.api.support.MutableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.Outcome;
@@ -240,12 +242,13 @@ class MigrateCommandTest {
 
         @Test
         void printsJsonWithTheWaitAndTheOverdueFlag() {
-            // The overdue reminder fires after migrationOverdueAfter; a ledger set to 1 ms makes bob overdue now.
-            try (Ledger ledger = Ledger.builder().store(StoreSettings.of(db, "", ""))
+            // The overdue reminder fires after migrationOverdueAfter; the ledger's clock is moved past it.
+            MutableClock clock = new MutableClock(Instant.now());
+            try (Ledger ledger = Ledger.builder().store(StoreSettings.of(db, "", "")).clock(clock)
                     .migrationOverdueAfter(Duration.ofMillis(1)).build()) {
                 assertThat(ledger.execute(new StartMigration("migrate-start:bob", "bob"))).isInstanceOf(Outcome.Accepted.class);
-                sleep(50);
-                ledger.fireDueMigrationReminders();
+                clock.advance(Duration.ofSeconds(1));
+                assertThat(ledger.fireDueMigrationReminders()).isEqualTo(1);
                 ledger.awaitReadModels();
             }
 
@@ -283,14 +286,6 @@ class MigrateCommandTest {
             assertThat(MigrateStatusCommand.waited(12 * 60 + 3)).isEqualTo("12m 3s");
             assertThat(MigrateStatusCommand.waited(5 * 3600 + 12 * 60 + 9)).isEqualTo("5h 12m");
             assertThat(MigrateStatusCommand.waited(3 * 86400 + 4 * 3600 + 59)).isEqualTo("3d 4h");
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
