@@ -118,23 +118,15 @@ public final class Ledger implements AutoCloseable {
         GenericEventMessage.clock = Clock.tick(builder.clock != null ? builder.clock : Clock.systemUTC(),
                 Duration.ofMillis(1));
         this.store = builder.dataSource != null
-                ? LedgerStore.using(builder.dataSource, (int) builder.gapTimeout.toMillis())
-                : LedgerStore.open(builder.store, (int) builder.gapTimeout.toMillis());
+                ? LedgerStore.using(builder.dataSource)
+                : LedgerStore.open(builder.store);
         try {
             EventCapture capture = new EventCapture();
             this.eventStore = EmbeddedEventStore.builder()
                     .storageEngine(store.eventStorage())
                     .messageMonitor(capture)
-                    .fetchDelay(builder.pollInterval.toMillis())
-                    .cleanupDelay(10_000)
-                    // Each read model reads the event table on a stream of its own. With Axon's shared
-                    // tailing stream, one processor now and then stayed behind the others for good (e.g.
-                    // at event 5 with the head at 8, every processor parked on the shared stream, the
-                    // producer idle): seen as `ledger apply` waiting 10 minutes for one read model, in
-                    // about 1 of 25 runs of apply, reopen, apply on H2; none in 100 runs without it.
-                    // Likely cause: while its cache is empty the shared producer reads on from the token
-                    // of the first processor that joined it, and a processor behind that token is only
-                    // sent back to a stream of its own once a newer event reaches the cache.
+                    // Nothing tails this event store's streams (the read models read the event table with
+                    // runners of their own), so its shared tailing cache stays off.
                     .optimizeEventConsumption(false)
                     .build();
             this.aggregateCache = new BoundedAggregateCache(builder.aggregateCacheSize);
@@ -192,8 +184,16 @@ public final class Ledger implements AutoCloseable {
                     .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
                     .build();
             Clock clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
+            SimpleQueryBus queryBus = SimpleQueryBus.builder().build();
+            this.queries = DefaultQueryGateway.builder().queryBus(queryBus).build();
+            Map<String, Object> projections = new LinkedHashMap<>();
+            ReadModelTables liveTables = ReadModelTables.live(store.transactions());
+            ProjectionCatalog.ALL.forEach(p -> projections.put(p.name(), p.create(liveTables)));
+            this.readModels = new ReadModels(store, queryBus, projections, List.of(new RiskQueries(store.transactions())),
+                    builder.pollInterval, builder.stallTimeout, clock);
             this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache, capture,
-                    new MigrationSagaReactions(sagaManager), clock, builder.queueCapacity, builder.maxGroupSize);
+                    new MigrationSagaReactions(sagaManager), readModels::eventsCommitted, clock, builder.queueCapacity,
+                    builder.maxGroupSize);
             this.reminderPoller = new ReminderPoller(reminders, writer, clock, builder.reminderInterval);
             commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
                 if (!writer.isWriterThread()) {
@@ -202,13 +202,6 @@ public final class Ledger implements AutoCloseable {
                 return chain.proceed();
             });
 
-            SimpleQueryBus queryBus = SimpleQueryBus.builder().build();
-            this.queries = DefaultQueryGateway.builder().queryBus(queryBus).build();
-            Map<String, Object> projections = new LinkedHashMap<>();
-            ReadModelTables liveTables = ReadModelTables.live(store.transactions());
-            ProjectionCatalog.ALL.forEach(p -> projections.put(p.name(), p.create(liveTables)));
-            this.readModels = new ReadModels(store, eventStore, queryBus, projections,
-                    List.of(new RiskQueries(store.transactions())));
             if (builder.startReadModels) {
                 readModels.start();
             }
@@ -389,7 +382,7 @@ public final class Ledger implements AutoCloseable {
         private int queueCapacity = GroupCommitWriter.DEFAULT_QUEUE_CAPACITY;
         private int maxGroupSize = GroupCommitWriter.DEFAULT_MAX_GROUP_SIZE;
         private int aggregateCacheSize = 100_000;
-        private Duration gapTimeout = Duration.ofMillis(LedgerStore.DEFAULT_GAP_TIMEOUT_MS);
+        private Duration stallTimeout = Duration.ofSeconds(5);
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration readModelTimeout = Duration.ofSeconds(60);
         private boolean startReadModels = true;
@@ -450,12 +443,13 @@ public final class Ledger implements AutoCloseable {
             return this;
         }
 
-        /** How long tracking readers wait for a gap in the event index (appends are serialised, see docs). */
-        public Builder gapTimeout(Duration gapTimeout) {
-            this.gapTimeout = positive(gapTimeout, "gapTimeout");
-            if (gapTimeout.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("gapTimeout must be below 24 days, got " + gapTimeout);
-            }
+        /**
+         * How long a read model may make no progress while events wait for it before it is recovered
+         * (default 5 s); a query waiting for read models fails fast once a recovered one stays stuck for
+         * twice as long.
+         */
+        public Builder stallTimeout(Duration stallTimeout) {
+            this.stallTimeout = positive(stallTimeout, "stallTimeout");
             return this;
         }
 

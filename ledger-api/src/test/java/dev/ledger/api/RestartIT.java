@@ -290,17 +290,14 @@ class RestartIT {
         return expected;
     }
 
-    /** The position each read model's token holds in the store, read with plain JDBC. */
+    /** The position each read model holds in the store, read with plain JDBC. */
     private static Map<String, Long> tokenPositions(StoreSettings settings) throws Exception {
-        ObjectMapper json = new ObjectMapper();
         Map<String, Long> positions = new TreeMap<>();
         try (Connection connection = java.sql.DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
-             PreparedStatement query = connection.prepareStatement("SELECT processorname, token FROM tokenentry");
+             PreparedStatement query = connection.prepareStatement("SELECT name, position FROM rm_projection_state");
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                byte[] token = rows.getBytes("token");
-                JsonNode node = token == null ? null : json.readTree(token);
-                positions.put(rows.getString("processorname"), node == null ? -1 : node.path("index").asLong(-1));
+                positions.put(rows.getString("name"), rows.getLong("position"));
             }
         }
         return positions;

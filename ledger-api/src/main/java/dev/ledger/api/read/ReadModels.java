@@ -1,169 +1,274 @@
 package dev.ledger.api.read;
 
 import dev.ledger.api.store.LedgerStore;
-import dev.ledger.api.store.TokenPositions;
-import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
-import org.axonframework.eventhandling.TrackingEventProcessor;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.queryhandling.QueryBus;
 import org.axonframework.queryhandling.annotation.AnnotationQueryHandlerAdapter;
-
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the projections: one tracking event processor per read model, each with its own token, so
- * each read model is independent and can be rebuilt alone. A batch of events, its read-model writes
- * and its token commit in one transaction (exactly once). A failing event is never skipped: the
- * error propagates, the processor stops on that event, reports it in {@link #status()}, and retries.
+ * Runs the read models: one {@link ReadModelRunner} per projection, each with its own position, so each
+ * read model is independent and can be rebuilt alone. A watcher thread follows the head of the event
+ * store (it wakes the runners when events arrive from other processes; the writer of this process wakes
+ * them itself) and supervises: a read model that makes no progress for {@code stallTimeout} while events
+ * wait for it, with nobody else applying it, is recovered (its stuck batch ended, a fresh thread
+ * started); every recovery is logged and counted.
  */
 public final class ReadModels implements AutoCloseable {
 
     /** Events per read-model transaction. */
-    public static final int BATCH_SIZE = 500;
+    public static final int BATCH_SIZE = 1_000;
+
+    private static final Logger log = LoggerFactory.getLogger(ReadModels.class);
 
     private final LedgerStore store;
-    private final TokenPositions tokens;
-    private final Map<String, TrackingEventProcessor> processors = new LinkedHashMap<>();
+    private final Clock clock;
+    private final Duration stallTimeout;
+    private final long pollMillis;
+    private final Map<String, ReadModelRunner> runners = new LinkedHashMap<>();
+    private final ExecutorService aborter;
+    private final Object progress = new Object();
+    /** Watcher thread only: when each read model's position last changed, and what it was. */
+    private final Map<String, Long> lastMoveNanos = new HashMap<>();
+    private final Map<String, Long> lastSeenPosition = new HashMap<>();
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile long head = -1;
+    private Thread watcher;
 
-    public ReadModels(LedgerStore store, EventStore eventStore, QueryBus queryBus, Map<String, Object> projections,
-                      List<Object> queryOnlyHandlers) {
+    public ReadModels(LedgerStore store, QueryBus queryBus, Map<String, Object> projections, List<Object> queryOnlyHandlers,
+                      Duration pollInterval, Duration stallTimeout, Clock clock) {
         this.store = store;
-        this.tokens = new TokenPositions(store);
+        this.clock = clock;
+        this.stallTimeout = stallTimeout;
+        this.pollMillis = Math.max(1, pollInterval.toMillis());
+        this.aborter = Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "ledger-read-model-abort");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ReadModelPositions.ensureRows(store.dataSource(), List.copyOf(projections.keySet()));
         queryOnlyHandlers.forEach(handler -> new AnnotationQueryHandlerAdapter<>(handler).subscribe(queryBus));
         projections.forEach((name, projection) -> {
             new AnnotationQueryHandlerAdapter<>(projection).subscribe(queryBus);
-            TrackingEventProcessor processor = TrackingEventProcessor.builder()
-                    .name(name)
-                    .eventHandlerInvoker(SimpleEventHandlerInvoker.builder()
-                            .eventHandlers(projection, new PositionTracker())
-                            .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
-                            .build())
-                    .errorHandler(PropagatingErrorHandler.instance())
-                    .messageSource(eventStore)
-                    .tokenStore(store.tokenStore())
-                    .transactionManager(store.transactions())
-                    .trackingEventProcessorConfiguration(TrackingEventProcessorConfiguration
-                            .forSingleThreadedProcessing()
-                            .andBatchSize(BATCH_SIZE)
-                            .andEventAvailabilityTimeout(200, TimeUnit.MILLISECONDS))
-                    .build();
-            processors.put(name, processor);
+            runners.put(name, new ReadModelRunner(name, projection, store, BATCH_SIZE, pollMillis, clock, aborter,
+                    this::progressed));
         });
     }
 
-    public void start() {
-        processors.values().forEach(TrackingEventProcessor::start);
+    /** Starts every runner and the watcher. */
+    public synchronized void start() {
+        if (started || closed) {
+            return;
+        }
+        started = true;
+        head = store.headIndex();
+        runners.values().forEach(runner -> {
+            runner.headMoved(head);
+            runner.start();
+        });
+        watcher = new Thread(this::watch, "ledger-read-models-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     public List<String> names() {
-        return List.copyOf(processors.keySet());
+        return List.copyOf(runners.keySet());
     }
 
-    /** The state of each read model's processor. */
-    public List<ProjectionStatus> status() {
-        List<ProjectionStatus> result = new ArrayList<>();
-        processors.forEach((name, processor) -> {
-            Map<Integer, EventTrackerStatus> segments = processor.processingStatus();
-            long position = -1;
-            Throwable error = null;
-            for (EventTrackerStatus segment : segments.values()) {
-                OptionalLong current = segment.getCurrentPosition();
-                if (current.isPresent()) {
-                    position = Math.max(position, current.getAsLong());
-                }
-                if (segment.isErrorState() && segment.getError() != null) {
-                    error = segment.getError();
-                }
-            }
-            if (segments.isEmpty()) {
-                // Not claimed here (another node or process runs it, or it has not started yet): what it
-                // committed is what readers see.
-                position = tokens.committedPosition(name).orElse(-1);
-            }
-            result.add(new ProjectionStatus(name, processor.isRunning(), !segments.isEmpty(), position,
-                    error == null ? null : String.valueOf(error)));
-        });
-        return result;
+    /** Events were committed by this process: the runners need not wait for the watcher to notice. */
+    public void eventsCommitted() {
+        if (started) {
+            runners.values().forEach(ReadModelRunner::wake);
+        }
     }
+
+    private void progressed() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    // ---------------------------------------------------------------- the watcher
+
+    private void watch() {
+        long nextCheck = 0;
+        while (!closed) {
+            try {
+                long newHead = store.headIndex();
+                if (newHead != head) {
+                    head = newHead;
+                }
+                runners.values().forEach(runner -> runner.headMoved(head));
+                long now = System.nanoTime();
+                if (now >= nextCheck) {
+                    supervise(now);
+                    nextCheck = now + TimeUnit.MILLISECONDS.toNanos(500);
+                }
+            } catch (RuntimeException e) {
+                log.debug("Read-model watcher could not read the store; trying again", e);
+            }
+            try {
+                Thread.sleep(pollMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Finds read models that make no progress while events wait for them, and gets them going. */
+    private void supervise(long now) {
+        Map<String, ReadModelPositions.Row> rows = ReadModelPositions.readAll(store.dataSource());
+        long stallNanos = stallTimeout.toNanos();
+        for (ReadModelRunner runner : runners.values()) {
+            ReadModelPositions.Row row = rows.get(runner.name());
+            if (row != null) {
+                runner.observed(row.position());
+            }
+            long position = runner.position();
+            Long seen = lastSeenPosition.put(runner.name(), position);
+            if (seen == null || seen != position || position >= head) {
+                lastMoveNanos.put(runner.name(), now);
+                continue;
+            }
+            if (!runner.isRunning() || now - lastMoveNanos.get(runner.name()) < stallNanos) {
+                continue;
+            }
+            String why = stallCause(runner, now, position);
+            if (why != null) {
+                runner.recover(why);
+                lastMoveNanos.put(runner.name(), now);
+            }
+        }
+    }
+
+    /** Why a runner that has not moved needs recovering, or null when it is not stuck here. */
+    private String stallCause(ReadModelRunner runner, long now, long position) {
+        String lag = "no progress for " + stallTimeout.toMillis() + " ms at position " + position + " with the head at "
+                + head;
+        if (!runner.threadAlive()) {
+            return lag + ": its thread has ended";
+        }
+        long batchAge = runner.batchAgeNanos(now);
+        if (batchAge >= stallTimeout.toNanos()) {
+            return lag + ": one batch has run for " + TimeUnit.NANOSECONDS.toMillis(batchAge) + " ms";
+        }
+        if (runner.error() != null || runner.heldElsewhere()) {
+            // Failing batches retry by themselves (the error is reported); another process applying the read
+            // model is progress, just not here.
+            return null;
+        }
+        return lag + ": its thread waits while events are there";
+    }
+
+    // ---------------------------------------------------------------- waiting and status
 
     /**
-     * Waits until every read model has processed every event committed before this call. Fails if a
-     * read model is stuck on an error or the timeout passes.
+     * Waits until every read model has applied every event committed before this call. Fails fast, with
+     * one line naming the read model, its position and the head, when a read model keeps failing, or stays
+     * stuck after the watcher recovered it; otherwise fails when {@code timeout} passes.
      */
     public void awaitCaughtUp(Duration timeout) {
-        long head = store.headIndex();
+        long target = store.headIndex();
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Long> lastPosition = new HashMap<>();
-        Map<String, Long> stalledSince = new HashMap<>();
+        long failFastNanos = stallTimeout.toNanos() * 2;
+        long nextTableRead = 0;
+        Map<String, ReadModelPositions.Row> committedRows = Map.of();
         while (true) {
-            List<ProjectionStatus> lagging = status().stream().filter(s -> s.position() < head).toList();
+            long now = System.nanoTime();
+            if (now >= nextTableRead) {
+                // Another process may apply a read model; what it committed counts as well.
+                committedRows = ReadModelPositions.readAll(store.dataSource());
+                nextTableRead = now + TimeUnit.MILLISECONDS.toNanos(200);
+            }
+            List<String> lagging = new ArrayList<>();
+            for (ReadModelRunner runner : runners.values()) {
+                ReadModelPositions.Row row = committedRows.get(runner.name());
+                long position = Math.max(runner.position(), row == null ? -1 : row.position());
+                if (position >= target) {
+                    continue;
+                }
+                lagging.add(runner.name() + " at " + position);
+                if (runner.isRunning() && runner.error() != null && now - runner.errorSinceNanos() >= failFastNanos) {
+                    throw new ReadModelLagException("read model " + runner.name() + " is stopped at position " + position
+                            + " (head " + target + ") by an error, retried for "
+                            + TimeUnit.NANOSECONDS.toSeconds(now - runner.errorSinceNanos()) + " s: "
+                            + rootMessage(runner.error()), runner.error());
+                }
+                if (runner.isRunning() && runner.stuckAfterRecovery(now, failFastNanos)) {
+                    throw new ReadModelLagException("read model " + runner.name() + " is stuck at position " + position
+                            + " (head " + target + ") after " + runner.recoveries() + " recoveries; see the log");
+                }
+            }
             if (lagging.isEmpty()) {
                 return;
             }
-            long now = System.nanoTime();
-            for (ProjectionStatus s : lagging) {
-                if (s.error() != null && now > deadline) {
-                    throw new ReadModelLagException("read model " + s.name() + " is stopped at position "
-                            + s.position() + " by an error: " + s.error());
-                }
-                unstickIfStalled(s, now, lastPosition, stalledSince);
-            }
             if (now > deadline) {
-                throw new ReadModelLagException("read models did not reach event " + head + " within " + timeout
-                        + ": " + lagging);
+                throw new ReadModelLagException("read models did not reach event " + target + " within " + timeout
+                        + ": " + String.join(", ", lagging) + (started ? "" : " (they do not run in this process)")
+                        + "; the commands are durable, query again once the read models catch up");
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReadModelLagException("interrupted while waiting for read models", e);
+            synchronized (progress) {
+                try {
+                    progress.wait(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ReadModelLagException("interrupted while waiting for read models", e);
+                }
             }
         }
     }
 
-    /**
-     * A processor that runs here, is not in error, and has not moved for {@link #STALL_NANOS} while events
-     * wait for it is restarted: it reopens its event stream from its committed token. Axon's embedded
-     * event store can leave a tailing consumer waiting on its shared cache for an event it fetched before
-     * the consumer joined; reopening reads it from the store. Nothing is skipped or processed twice: the
-     * token and the read-model rows commit together.
-     */
-    private void unstickIfStalled(ProjectionStatus status, long now, Map<String, Long> lastPosition,
-                                  Map<String, Long> stalledSince) {
-        Long previous = lastPosition.put(status.name(), status.position());
-        if (previous == null || previous != status.position()) {
-            stalledSince.put(status.name(), now);
-            return;
+    /** The state of every read model: here and as the store records it. */
+    public List<ProjectionStatus> status() {
+        Map<String, ReadModelPositions.Row> rows = ReadModelPositions.readAll(store.dataSource());
+        long currentHead = store.headIndex();
+        Set<String> applying = ReadModelPositions.beingApplied(store.transactions(), runners.keySet());
+        List<ProjectionStatus> result = new ArrayList<>();
+        for (ReadModelRunner runner : runners.values()) {
+            ReadModelPositions.Row row = rows.get(runner.name());
+            long position = Math.max(runner.position(), row == null ? -1 : row.position());
+            Throwable error = runner.error();
+            result.add(new ProjectionStatus(runner.name(), runner.isRunning(), position, currentHead,
+                    row == null ? null : row.owner(), row == null ? null : row.progressAt(),
+                    error == null ? null : rootMessage(error), runner.recoveries(), applying.contains(runner.name())));
         }
-        if (!status.claimed() || status.error() != null || now - stalledSince.get(status.name()) < STALL_NANOS) {
-            return;
-        }
-        TrackingEventProcessor processor = processors.get(status.name());
-        log.warn("Read model {} has not moved from position {} for {} ms while events wait; reopening its stream",
-                status.name(), status.position(), STALL_NANOS / 1_000_000);
-        processor.shutDown();
-        processor.start();
-        stalledSince.put(status.name(), now);
+        return result;
     }
 
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final Logger log = LoggerFactory.getLogger(ReadModels.class);
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == error ? String.valueOf(error) : error + " (cause: " + root + ")";
+    }
 
     @Override
     public void close() {
-        processors.values().forEach(TrackingEventProcessor::shutDown);
+        closed = true;
+        Thread watching = watcher;
+        if (watching != null) {
+            watching.interrupt();
+            try {
+                watching.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        runners.values().forEach(ReadModelRunner::stop);
+        aborter.shutdownNow();
     }
 }

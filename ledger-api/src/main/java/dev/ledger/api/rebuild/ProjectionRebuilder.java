@@ -3,7 +3,7 @@ package dev.ledger.api.rebuild;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreException;
-import dev.ledger.api.store.TokenPositions;
+import dev.ledger.api.read.ReadModelPositions;
 import dev.ledger.projections.ProjectionCatalog;
 import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.common.transaction.Transaction;
@@ -16,7 +16,6 @@ import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -27,7 +26,6 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -35,10 +33,10 @@ import java.util.stream.Stream;
  * <ol>
  *     <li>replays every event into the projection's shadow ({@code _rebuild}) tables, in batched
  *     transactions, while the live tables keep serving and writers keep appending;</li>
- *     <li>switches in ONE transaction: bumps the projection's generation (which waits for, and then
- *     fails, any live batch in flight), reads the position of the live processor's token, replays the
+ *     <li>switches in ONE transaction: locks the read model's row in {@code rm_projection_state} (which
+ *     waits for a live batch in flight and holds the next one back), reads the live position, replays the
  *     remaining events up to exactly that position, and replaces the live rows with the rebuilt ones.
- *     The live processor then goes on from its token on the rebuilt rows.</li>
+ *     The live runner then goes on from its position on the rebuilt rows.</li>
  * </ol>
  * Interrupted anywhere, it leaves the live model untouched; run again, it starts over.
  */
@@ -109,9 +107,9 @@ public final class ProjectionRebuilder {
         long eventsBefore = replay.events();
         Transaction transaction = transactions.startTransaction();
         try (Connection connection = transactions.getConnection()) {
-            bumpGeneration(connection, projection.name());
-            OptionalLong livePosition = livePosition(connection, projection.name());
-            long target = livePosition.isPresent() ? livePosition.getAsLong() : store.headIndex();
+            long livePosition = ReadModelPositions.lock(connection, projection.name());
+            // A read model that never ran has no rows yet: the rebuilt one takes over at the head.
+            long target = livePosition >= 0 ? livePosition : store.headIndex();
             if (replay.position() > target) {
                 // The live processor is behind the replay (stopped, or lagging): the rebuilt model must be
                 // at its position exactly, so replay again from the start up to it, in this transaction.
@@ -132,9 +130,8 @@ public final class ProjectionRebuilder {
                     statement.executeUpdate("DELETE FROM " + table + "_rebuild");
                 }
             }
-            if (livePosition.isEmpty()) {
-                store.tokenStore().initializeTokenSegments(projection.name(), 1,
-                        target < 0 ? null : GapAwareTrackingToken.newInstance(target, Collections.emptySet()));
+            if (target != livePosition) {
+                ReadModelPositions.advance(connection, projection.name(), target, store.nodeId(), System.currentTimeMillis());
             }
             transaction.commit();
             return new Result(projection.name(), replay.events(), target, differences, true,
@@ -238,21 +235,6 @@ public final class ProjectionRebuilder {
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             progress.update(name, position + 1, total, seconds > 0 ? events / seconds : 0);
         }
-    }
-
-    private void bumpGeneration(Connection connection, String name) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE rm_projection_state SET generation = generation + 1 WHERE name = ?")) {
-            update.setString(1, name);
-            if (update.executeUpdate() != 1) {
-                throw new IllegalStateException("rm_projection_state has no row for " + name);
-            }
-        }
-    }
-
-    /** The position of the live processor's token, or empty when it never ran. */
-    private OptionalLong livePosition(Connection connection, String name) throws SQLException {
-        return new TokenPositions(store).committedPosition(connection, name);
     }
 
     private static List<String> differences(Connection connection, ProjectionCatalog.Projection projection)

@@ -2,7 +2,6 @@ package dev.ledger.api.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
 import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
@@ -14,30 +13,25 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The ledger's database and everything Axon keeps in it: the JDBC event storage engine, the token
- * store and the saga store, all sharing {@link JdbcTransactions}. Owns the connection pool when it
- * created it.
+ * The ledger's database and everything Axon keeps in it: the JDBC event storage engine and the saga
+ * store, sharing {@link JdbcTransactions} with the read models. Owns the connection pool when it created
+ * it.
  */
 public final class LedgerStore implements AutoCloseable {
-
-    /** How long a tracking reader waits for a gap in the global index to fill; see {@link #appendLock}. */
-    public static final int DEFAULT_GAP_TIMEOUT_MS = 60_000;
 
     private final DataSource dataSource;
     private final boolean ownsDataSource;
     private final JdbcTransactions transactions;
     private final Serializer serializer;
     private final JdbcEventStorageEngine eventStorage;
-    private final JdbcTokenStore tokenStore;
     private final JdbcSagaStore sagaStore;
-    private final String nodeId = "ledger-" + UUID.randomUUID();
+    private final String nodeId = nodeName();
 
-    private LedgerStore(DataSource dataSource, boolean ownsDataSource, int gapTimeoutMs) {
+    private LedgerStore(DataSource dataSource, boolean ownsDataSource) {
         this.dataSource = dataSource;
         this.ownsDataSource = ownsDataSource;
         LedgerSchema.migrate(dataSource);
@@ -54,14 +48,7 @@ public final class LedgerStore implements AutoCloseable {
                     return JdbcEventStorageEngineStatements.appendEvents(
                             connection, schema, dataType, events, eventSerializer, timestampWriter);
                 })
-                .gapTimeout(gapTimeoutMs)
                 .batchSize(1000)
-                .build();
-        this.tokenStore = JdbcTokenStore.builder()
-                .connectionProvider(transactions)
-                .serializer(serializer)
-                .claimTimeout(Duration.ofSeconds(10))
-                .nodeId(nodeId)
                 .build();
         this.sagaStore = JdbcSagaStore.builder()
                 .connectionProvider(transactions)
@@ -72,10 +59,6 @@ public final class LedgerStore implements AutoCloseable {
 
     /** Opens (creating or migrating the schema) the store at {@code settings}, with its own pool. */
     public static LedgerStore open(StoreSettings settings) {
-        return open(settings, DEFAULT_GAP_TIMEOUT_MS);
-    }
-
-    public static LedgerStore open(StoreSettings settings, int gapTimeoutMs) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
@@ -90,7 +73,7 @@ public final class LedgerStore implements AutoCloseable {
             throw new StoreException("cannot connect to " + settings.describe() + ": " + rootMessage(e), e);
         }
         try {
-            return new LedgerStore(pool, true, gapTimeoutMs);
+            return new LedgerStore(pool, true);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -98,16 +81,17 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     /** Uses a pool that the embedding service owns; the ledger never closes it. */
-    public static LedgerStore using(DataSource dataSource, int gapTimeoutMs) {
-        return new LedgerStore(Objects.requireNonNull(dataSource, "dataSource"), false, gapTimeoutMs);
+    public static LedgerStore using(DataSource dataSource) {
+        return new LedgerStore(Objects.requireNonNull(dataSource, "dataSource"), false);
     }
 
     /**
      * Serialises appends: taken on the appending transaction's connection right before its events are
      * inserted (so before their global indexes are drawn) and held until it commits. Appending
-     * transactions therefore commit in index order, on one node or many, and a tracking reader never
-     * sees a later index commit before an earlier one: a gap can only be a rolled-back append, never an
-     * event that commits late and would be skipped for good (AxonFramework issue #4829).
+     * transactions therefore commit in index order, on one node or many, and a reader never sees a later
+     * index commit before an earlier one: a gap can only be a rolled-back append, never an event that
+     * commits late and would be skipped for good (AxonFramework issue #4829). This is what lets a read
+     * model read "every event after its position" with no gap bookkeeping.
      */
     public static void appendLock(Connection connection) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM ledger_append_lock WHERE id = 1 FOR UPDATE");
@@ -134,8 +118,20 @@ public final class LedgerStore implements AutoCloseable {
         return eventStorage;
     }
 
-    public JdbcTokenStore tokenStore() {
-        return tokenStore;
+    /** This process's name in the store (who moved a read model): {@code pid@host/random}. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    private static String nodeName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "localhost";
+        }
+        String name = ProcessHandle.current().pid() + "@" + host + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return name.length() <= 100 ? name : name.substring(0, 100);
     }
 
     public JdbcSagaStore sagaStore() {

@@ -74,6 +74,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final CommandLog commandLog = new CommandLog();
     private final EventCapture capture;
     private final CommandReactions reactions;
+    /** Told after every commit that appended events (wakes the read models of this process). */
+    private final Runnable eventsCommitted;
     /** Rounds of reactions to one command's events before the writer calls it a loop. */
     private static final int MAX_REACTION_ROUNDS = 16;
     private final Clock clock;
@@ -100,8 +102,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, Cache aggregateCache,
-                             EventCapture capture, CommandReactions reactions,
+                             EventCapture capture, CommandReactions reactions, Runnable eventsCommitted,
                              Clock clock, int queueCapacity, int maxGroupSize) {
+        this.eventsCommitted = Objects.requireNonNull(eventsCommitted, "eventsCommitted");
         this.capture = Objects.requireNonNull(capture, "capture");
         this.reactions = Objects.requireNonNull(reactions, "reactions");
         this.commandBus = Objects.requireNonNull(commandBus, "commandBus");
@@ -272,6 +275,10 @@ public final class GroupCommitWriter implements AutoCloseable {
             // Registered last, so it runs after the event append (which takes the append lock first).
             root.onPrepareCommit(u -> writeLog(recorded, now));
             root.commit();
+            if (appendedTo(root).isEmpty()) {
+                return outcomes;
+            }
+            eventsCommitted.run();
             return outcomes;
         } catch (Throwable failure) {
             if (root.isActive()) {

@@ -25,7 +25,7 @@ public class AccountsProjection {
 
     public AccountsProjection(ReadModelTables tables) {
         this.tables = tables;
-        this.accounts = tables.table(NAME, "rm_account", List.of("account"),
+        this.accounts = tables.table("rm_account", List.of("account"),
                 List.of("user_name", "account_type", "status", "opened_at"));
     }
 

@@ -45,7 +45,7 @@ public class BalanceProjection {
 
     public BalanceProjection(ReadModelTables tables) {
         this.connections = Objects.requireNonNull(tables, "tables").connections();
-        this.balances = tables.table(NAME, "rm_balance", List.of("account", "asset"), List.of("wallet", "in_transit"));
+        this.balances = tables.table("rm_balance", List.of("account", "asset"), List.of("wallet", "in_transit"));
         this.valuations = new ValuationReader(connections);
     }
 

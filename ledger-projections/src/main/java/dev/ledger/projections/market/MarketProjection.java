@@ -21,9 +21,9 @@ public class MarketProjection {
     private final BufferedTable marks;
 
     public MarketProjection(ReadModelTables tables) {
-        this.symbols = tables.table(NAME, "rm_symbol", List.of("symbol"),
+        this.symbols = tables.table("rm_symbol", List.of("symbol"),
                 List.of("settle_asset", "maintenance_margin_rate", "max_leverage"));
-        this.marks = tables.table(NAME, "rm_mark_price", List.of("symbol"), List.of("price"));
+        this.marks = tables.table("rm_mark_price", List.of("symbol"), List.of("price"));
     }
 
     @EventHandler

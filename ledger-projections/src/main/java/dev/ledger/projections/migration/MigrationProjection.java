@@ -37,9 +37,9 @@ public class MigrationProjection {
 
     public MigrationProjection(ReadModelTables tables) {
         this.connections = Objects.requireNonNull(tables, "tables").connections();
-        this.migrations = tables.table(NAME, "rm_migration", List.of("user_name"),
+        this.migrations = tables.table("rm_migration", List.of("user_name"),
                 List.of("legacy_account", "state", "open_copy", "open_elite", "started_at", "completed_at", "overdue_at"));
-        this.phase = tables.table(NAME, "rm_migration_phase", List.of("id"), List.of("phase"));
+        this.phase = tables.table("rm_migration_phase", List.of("id"), List.of("phase"));
     }
 
     @EventHandler

@@ -48,8 +48,8 @@ public class PerformanceProjection {
 
     public PerformanceProjection(ReadModelTables tables) {
         Objects.requireNonNull(tables, "tables");
-        this.performance = tables.table(NAME, "rm_performance", List.of("account"), COLUMNS);
-        this.roundTrips = tables.table(NAME, "rm_round_trip", List.of("account", "symbol", "book"), List.of("result"));
+        this.performance = tables.table("rm_performance", List.of("account"), COLUMNS);
+        this.roundTrips = tables.table("rm_round_trip", List.of("account", "symbol", "book"), List.of("result"));
         this.valuations = new ValuationReader(tables.connections());
     }
 

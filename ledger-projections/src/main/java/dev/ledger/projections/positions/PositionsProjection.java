@@ -23,7 +23,7 @@ public class PositionsProjection {
     private final BufferedTable positions;
 
     public PositionsProjection(ReadModelTables tables) {
-        this.positions = tables.table(NAME, "rm_position", List.of("account", "symbol", "book"),
+        this.positions = tables.table("rm_position", List.of("account", "symbol", "book"),
                 List.of("leader", "side", "quantity", "entry_notional", "leverage", "margin_mode", "position_margin",
                         "settle_asset"));
     }

@@ -34,17 +34,8 @@ public final class BufferedTable {
     private final String updateSql;
     private final String deleteSql;
 
-    private final ProjectionGeneration generation;
-
-    /** An unguarded table (see {@link ReadModelTables#table} for live, guarded ones). */
     public BufferedTable(ConnectionProvider connections, String table, List<String> keyColumns, List<String> valueColumns) {
-        this(connections, table, keyColumns, valueColumns, null);
-    }
-
-    BufferedTable(ConnectionProvider connections, String table, List<String> keyColumns, List<String> valueColumns,
-                  ProjectionGeneration generation) {
         this.connections = Objects.requireNonNull(connections, "connections");
-        this.generation = generation;
         this.table = table;
         this.keyColumns = keyColumns.toArray(String[]::new);
         this.valueColumns = valueColumns.toArray(String[]::new);
@@ -88,9 +79,6 @@ public final class BufferedTable {
     private Row load(Object... key) {
         if (key.length != keyColumns.length) {
             throw new IllegalArgumentException(table + " has key " + Arrays.toString(keyColumns));
-        }
-        if (generation != null) {
-            generation.enterBatch();
         }
         Map<List<Object>, Row> rows = batch.current();
         List<Object> id = List.of(key);

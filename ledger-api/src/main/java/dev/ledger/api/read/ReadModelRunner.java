@@ -1,0 +1,357 @@
+package dev.ledger.api.read;
+
+import dev.ledger.api.store.JdbcTransactions;
+import dev.ledger.api.store.LedgerStore;
+import org.axonframework.common.transaction.Transaction;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Keeps one read model up to date, on a thread of its own. Each round is one transaction: lock the read
+ * model's row in {@code rm_projection_state} (skipping the round when another process holds it), read
+ * the events after the stored position in global-index order, apply them to the projection, write the
+ * rows and the new position, commit. Rows and position commit together, so every event is applied
+ * exactly once whatever stops the process; and since the lock is a row lock, a process that dies lets go
+ * of it with its connection, and nothing waits for a claim to time out.
+ *
+ * <p>Reading "the events after the position" is exact because appends commit in global-index order (the
+ * append lock of {@link LedgerStore}): an index that is missing when a reader passes it was taken by a
+ * transaction that rolled back, and can never appear later.
+ *
+ * <p>The runner reports what a supervisor needs to tell a stall from slow work: whether its thread is
+ * alive, since when it has been inside a batch, since when it fails, and whether another process holds
+ * the read model. {@link #recover(String)} ends a stuck batch (aborting its connection, which rolls it
+ * back) and starts a fresh thread.
+ */
+final class ReadModelRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadModelRunner.class);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    private final String name;
+    private final AnnotationEventHandlerAdapter handler;
+    private final LedgerStore store;
+    private final JdbcTransactions transactions;
+    private final int batchSize;
+    private final long pollMillis;
+    private final Clock clock;
+    private final Executor aborter;
+    private final Runnable committed;
+
+    private final Object wakeUp = new Object();
+    private volatile boolean running;
+    private volatile Thread thread;
+    private volatile long position = -1;
+    private volatile long knownHead = -1;
+    private volatile long batchStartedNanos;
+    private volatile Connection batchConnection;
+    private volatile Throwable error;
+    private volatile long errorSinceNanos;
+    private volatile boolean heldElsewhere;
+    private final AtomicLong recoveries = new AtomicLong();
+    private volatile long lastRecoveryNanos;
+    private volatile long positionAtRecovery = Long.MIN_VALUE;
+    private final AtomicLong eventsApplied = new AtomicLong();
+
+    ReadModelRunner(String name, Object projection, LedgerStore store, int batchSize, long pollMillis, Clock clock,
+                    Executor aborter, Runnable committed) {
+        this.name = name;
+        this.handler = new AnnotationEventHandlerAdapter(projection);
+        this.store = store;
+        this.transactions = store.transactions();
+        this.batchSize = batchSize;
+        this.pollMillis = pollMillis;
+        this.clock = clock;
+        this.aborter = aborter;
+        this.committed = committed;
+    }
+
+    String name() {
+        return name;
+    }
+
+    synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        startThread();
+    }
+
+    private void startThread() {
+        Thread started = new Thread(this::run, "ledger-read-model-" + name);
+        started.setDaemon(true);
+        thread = started;
+        started.start();
+    }
+
+    /** Stops after the batch in flight; waits for the thread to end. */
+    void stop() {
+        Thread stopping;
+        synchronized (this) {
+            running = false;
+            stopping = thread;
+        }
+        wake();
+        if (stopping != null) {
+            try {
+                stopping.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (stopping.isAlive()) {
+                log.warn("Read model {} did not stop within 30 s; abandoning its thread", name);
+                abortBatch();
+            }
+        }
+    }
+
+    /** There may be new events up to {@code head}. */
+    void headMoved(long head) {
+        if (head > knownHead) {
+            knownHead = head;
+        }
+        if (head > position) {
+            wake();
+        }
+    }
+
+    void wake() {
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    private void run() {
+        long backoff = 0;
+        while (running && Thread.currentThread() == thread) {
+            try {
+                int applied = applyBatch();
+                if (error != null) {
+                    log.info("Read model {} applies events again after: {}", name, error.toString());
+                    error = null;
+                }
+                backoff = 0;
+                if (applied < batchSize) {
+                    awaitWork();
+                }
+            } catch (InterruptedException e) {
+                // Stopped or recovered: the loop condition decides.
+            } catch (Throwable failure) {
+                if (!running || Thread.currentThread() != thread) {
+                    break;
+                }
+                if (error == null) {
+                    errorSinceNanos = System.nanoTime();
+                    log.warn("Read model {} failed to apply events after position {}; retrying", name, position, failure);
+                }
+                error = failure;
+                backoff = Math.min(MAX_BACKOFF_MILLIS, backoff == 0 ? 100 : backoff * 2);
+                try {
+                    sleepUnlessWoken(backoff);
+                } catch (InterruptedException e) {
+                    // Stopped or recovered.
+                }
+            }
+        }
+    }
+
+    private void awaitWork() throws InterruptedException {
+        synchronized (wakeUp) {
+            if (running && knownHead <= position) {
+                wakeUp.wait(pollMillis);
+            }
+        }
+    }
+
+    private void sleepUnlessWoken(long millis) throws InterruptedException {
+        synchronized (wakeUp) {
+            if (running) {
+                wakeUp.wait(millis);
+            }
+        }
+    }
+
+    /** One round; returns how many events it applied (0 when none waited, or another process holds the read model). */
+    private int applyBatch() throws Exception {
+        Transaction transaction = transactions.startTransaction();
+        batchStartedNanos = System.nanoTime();
+        boolean done = false;
+        try (Connection connection = transactions.getConnection()) {
+            batchConnection = connection;
+            OptionalLong locked = ReadModelPositions.tryLock(connection, name);
+            if (locked.isEmpty()) {
+                heldElsewhere = true;
+                transaction.rollback();
+                done = true;
+                return 0;
+            }
+            heldElsewhere = false;
+            long from = locked.getAsLong();
+            position = from;
+            List<TrackedEventMessage<?>> events = read(from);
+            if (events.isEmpty()) {
+                transaction.rollback();
+                done = true;
+                return 0;
+            }
+            apply(events);
+            long last = indexOf(events.get(events.size() - 1));
+            ReadModelPositions.advance(connection, name, last, store.nodeId(), clock.millis());
+            transaction.commit();
+            done = true;
+            position = last;
+            eventsApplied.addAndGet(events.size());
+            committed.run();
+            return events.size();
+        } finally {
+            batchConnection = null;
+            batchStartedNanos = 0;
+            if (!done && transactions.inTransaction()) {
+                try {
+                    transaction.rollback();
+                } catch (RuntimeException rollbackFailed) {
+                    log.debug("Rolling back a failed batch of read model {} failed too", name, rollbackFailed);
+                }
+            }
+        }
+    }
+
+    private List<TrackedEventMessage<?>> read(long after) {
+        GapAwareTrackingToken token = after < 0 ? null : GapAwareTrackingToken.newInstance(after, Collections.emptySet());
+        List<TrackedEventMessage<?>> events = new ArrayList<>(Math.min(batchSize, 1024));
+        try (Stream<? extends TrackedEventMessage<?>> stream = store.eventStorage().readEvents(token, false)) {
+            Iterator<? extends TrackedEventMessage<?>> iterator = stream.iterator();
+            while (events.size() < batchSize && iterator.hasNext()) {
+                events.add(iterator.next());
+            }
+        }
+        return events;
+    }
+
+    private void apply(List<TrackedEventMessage<?>> events) throws Exception {
+        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(new GenericMessage<>("read model " + name));
+        try {
+            for (TrackedEventMessage<?> event : events) {
+                handler.handle(event);
+            }
+            unitOfWork.commit();
+        } catch (Exception | Error e) {
+            if (unitOfWork.isActive()) {
+                unitOfWork.rollback(e);
+            }
+            throw e;
+        }
+    }
+
+    private static long indexOf(TrackedEventMessage<?> event) {
+        return event.trackingToken().position().orElseThrow(() ->
+                new IllegalStateException("event " + event.getIdentifier() + " has no global index"));
+    }
+
+    // ---------------------------------------------------------------- what the supervisor sees and does
+
+    boolean isRunning() {
+        return running;
+    }
+
+    long position() {
+        return position;
+    }
+
+    /** Updates the position from the table, when another process moved the read model. */
+    void observed(long committedPosition) {
+        if (committedPosition > position) {
+            position = committedPosition;
+        }
+    }
+
+    boolean threadAlive() {
+        Thread current = thread;
+        return current != null && current.isAlive();
+    }
+
+    /** How long the batch in flight has run, in nanoseconds; 0 outside a batch. */
+    long batchAgeNanos(long now) {
+        long started = batchStartedNanos;
+        return started == 0 ? 0 : now - started;
+    }
+
+    Throwable error() {
+        return error;
+    }
+
+    long errorSinceNanos() {
+        return errorSinceNanos;
+    }
+
+    boolean heldElsewhere() {
+        return heldElsewhere;
+    }
+
+    long recoveries() {
+        return recoveries.get();
+    }
+
+    /** Whether a recovery happened and the read model has not moved for {@code nanos} since. */
+    boolean stuckAfterRecovery(long now, long nanos) {
+        return recoveries.get() > 0 && position == positionAtRecovery && now - lastRecoveryNanos >= nanos;
+    }
+
+    long eventsApplied() {
+        return eventsApplied.get();
+    }
+
+    /**
+     * Gets a stalled read model going again: a batch stuck in the database is ended by aborting its
+     * connection (the database rolls it back and releases the row), and a fresh thread takes over. The
+     * old thread, if it ever returns, sees it is no longer the runner's thread and ends; nothing it did
+     * survives the rollback.
+     */
+    synchronized void recover(String why) {
+        if (!running) {
+            return;
+        }
+        positionAtRecovery = position;
+        lastRecoveryNanos = System.nanoTime();
+        long count = recoveries.incrementAndGet();
+        log.warn("Read model {} recovers (recovery {}): {}", name, count, why);
+        Thread stuck = thread;
+        abortBatch();
+        if (stuck != null) {
+            stuck.interrupt();
+        }
+        startThread();
+    }
+
+    private void abortBatch() {
+        Connection stuckConnection = batchConnection;
+        if (stuckConnection == null) {
+            return;
+        }
+        try {
+            stuckConnection.abort(aborter);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Aborting the connection of read model {} failed", name, e);
+        }
+    }
+}
