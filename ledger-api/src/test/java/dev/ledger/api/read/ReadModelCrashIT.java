@@ -73,7 +73,7 @@ class ReadModelCrashIT {
                     assertThat(rebuilder.rebuild(name, true, ProjectionRebuilder.Progress.NONE).differences())
                             .as("round %d: live read model %s against its rebuild", round, name).isEmpty();
                 }
-                Recomputed folded = Recomputed.fold(RawEvents.read(ledger.store().dataSource()));
+                Recomputed folded = Recomputed.fold(RawEvents.accountEvents(ledger.store().dataSource()));
                 assertThat(Recomputed.readModel(ledger, folded.accounts())).as("round %d: balances", round)
                         .isEqualTo(folded.balances());
             }
