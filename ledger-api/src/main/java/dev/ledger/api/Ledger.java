@@ -9,6 +9,8 @@ import dev.ledger.api.write.BoundedAggregateCache;
 import dev.ledger.api.write.GroupCommitWriter;
 import dev.ledger.domain.account.Account;
 import dev.ledger.domain.account.AccountCommandHandler;
+import dev.ledger.domain.account.CopyTradingHandler;
+import dev.ledger.domain.copy.LeaderBook;
 import dev.ledger.domain.account.MigrationCommandHandler;
 import dev.ledger.domain.migration.MigrationSaga;
 import dev.ledger.domain.migration.MigrationSettings;
@@ -140,7 +142,8 @@ public final class Ledger implements AutoCloseable {
                     AggregateSnapshotter.builder()
                             .eventStore(eventStore)
                             .aggregateFactories(new GenericAggregateFactory<>(Account.class),
-                                    new GenericAggregateFactory<>(Market.class))
+                                    new GenericAggregateFactory<>(Market.class),
+                                    new GenericAggregateFactory<>(LeaderBook.class))
                             .executor(snapshotExecutor)
                             .transactionManager(store.transactions())
                             .build(),
@@ -150,6 +153,12 @@ public final class Ledger implements AutoCloseable {
                     .cache(aggregateCache)
                     .snapshotTriggerDefinition(snapshots)
                     // Only the single writer thread touches aggregates; see GroupCommitWriter.
+                    .lockFactory(NullLockFactory.INSTANCE)
+                    .build();
+            EventSourcingRepository<LeaderBook> leaderBookRepository = EventSourcingRepository.builder(LeaderBook.class)
+                    .eventStore(eventStore)
+                    .cache(aggregateCache)
+                    .snapshotTriggerDefinition(snapshots)
                     .lockFactory(NullLockFactory.INSTANCE)
                     .build();
             EventSourcingRepository<Market> marketRepository = EventSourcingRepository.builder(Market.class)
@@ -168,7 +177,10 @@ public final class Ledger implements AutoCloseable {
             new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
             EventSourcedAggregates<Account> accounts =
                     new EventSourcedAggregates<>(Account.class, accountRepository, storedInEventStore, aggregateCache);
-            new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, marketHandler::current))
+            CopyTradingHandler copyTrading = new CopyTradingHandler(accounts, new EventSourcedAggregates<>(
+                    LeaderBook.class, leaderBookRepository, storedInEventStore, aggregateCache), marketHandler::current);
+            new AnnotationCommandHandlerAdapter<>(copyTrading).subscribe(commandBus);
+            new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, marketHandler::current, copyTrading))
                     .subscribe(commandBus);
             JdbcMigrationReminders reminders = new JdbcMigrationReminders(store.transactions());
             new AnnotationCommandHandlerAdapter<>(new MigrationCommandHandler(accounts, reminders)).subscribe(commandBus);

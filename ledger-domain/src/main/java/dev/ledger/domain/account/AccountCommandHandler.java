@@ -10,15 +10,19 @@ import dev.ledger.domain.command.RecordFill;
 import dev.ledger.domain.command.SettleFunding;
 import dev.ledger.domain.command.Transfer;
 import dev.ledger.domain.command.Withdraw;
+import dev.ledger.domain.copy.CopySizing;
 import dev.ledger.domain.market.MarketState;
 import dev.ledger.domain.support.EventSourcedAggregates;
 import dev.ledger.domain.value.AccountId;
 import dev.ledger.domain.value.AccountType;
+import dev.ledger.domain.value.PositionSide;
 import dev.ledger.domain.value.RejectionCode;
+import dev.ledger.domain.value.Side;
 import dev.ledger.domain.value.SymbolSpec;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
 
+import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -33,10 +37,17 @@ public class AccountCommandHandler {
 
     private final EventSourcedAggregates<Account> accounts;
     private final Supplier<MarketState> market;
+    private final CopyTradingHandler copyTrading;
 
-    public AccountCommandHandler(EventSourcedAggregates<Account> accounts, Supplier<MarketState> market) {
+    /**
+     * @param copyTrading mirrors the trades of ELITE accounts to their followers, and hears of follows that a
+     *                    copier's own command ended at their loss limit
+     */
+    public AccountCommandHandler(EventSourcedAggregates<Account> accounts, Supplier<MarketState> market,
+                                 CopyTradingHandler copyTrading) {
         this.accounts = Objects.requireNonNull(accounts, "accounts");
         this.market = Objects.requireNonNull(market, "market");
+        this.copyTrading = Objects.requireNonNull(copyTrading, "copyTrading");
     }
 
     @CommandHandler
@@ -106,8 +117,22 @@ public class AccountCommandHandler {
             throw new CommandRejectedException(RejectionCode.LEVERAGE_TOO_HIGH, "leverage " + command.leverage()
                     + " is above the maximum of " + spec.maxLeverage() + " for " + command.symbol());
         }
-        Aggregate<Account> account = open(AccountId.parse(command.account()));
-        account.execute(a -> a.recordFill(command, spec, marketNow));
+        AccountId id = AccountId.parse(command.account());
+        Aggregate<Account> account = open(id);
+        if (id.type() == AccountType.ELITE) {
+            BigDecimal before = account.invoke(a -> a.positionQuantity(command.symbol()));
+            PositionSide sideBefore = account.invoke(a -> a.positionSide(command.symbol()));
+            account.execute(a -> a.recordFill(command, spec, marketNow));
+            PositionSide direction = command.side() == Side.BUY ? PositionSide.LONG : PositionSide.SHORT;
+            BigDecimal closing = sideBefore == null || sideBefore == direction ? BigDecimal.ZERO
+                    : command.quantity().min(before);
+            copyTrading.mirror(new CopySizing.LeadTrade(command.id(), id.user(), command.symbol(), command.side(),
+                    command.quantity(), command.price(), command.fee(), command.leverage(), command.marginMode(),
+                    before, closing, false), spec, marketNow);
+            return;
+        }
+        Account.FollowEnd ended = account.invoke(a -> a.recordFill(command, spec, marketNow));
+        copyTrading.followEndedByItself(id.user(), ended);
     }
 
     @CommandHandler
@@ -116,25 +141,41 @@ public class AccountCommandHandler {
         MarketState marketNow = market.get();
         listed(marketNow, command.symbol());
         Aggregate<Account> account = open(AccountId.parse(command.account()));
-        account.execute(a -> a.adjustIsolatedMargin(command.id(), command.symbol(), command.book(), command.amount(),
-                marketNow));
+        account.execute(a -> a.adjustIsolatedMargin(command.id(), command.symbol(), command.book(), command.leader(),
+                command.amount(), marketNow));
     }
 
     @CommandHandler
     public void handle(SettleFunding command) {
         CommandChecks.require(command);
         listed(market.get(), command.symbol());
-        Aggregate<Account> account = open(AccountId.parse(command.account()));
-        account.execute(a -> a.settleFunding(command.id(), command.symbol(), command.book(), command.rate(),
-                command.markPrice()));
+        AccountId id = AccountId.parse(command.account());
+        Aggregate<Account> account = open(id);
+        Account.FollowEnd ended = account.invoke(a -> a.settleFunding(command.id(), command.symbol(), command.book(),
+                command.leader(), command.rate(), command.markPrice()));
+        copyTrading.followEndedByItself(id.user(), ended);
     }
 
     @CommandHandler
     public void handle(Liquidate command) {
         CommandChecks.require(command);
-        listed(market.get(), command.symbol());
-        Aggregate<Account> account = open(AccountId.parse(command.account()));
-        account.execute(a -> a.liquidate(command.id(), command.symbol(), command.book(), command.price()));
+        MarketState marketNow = market.get();
+        SymbolSpec spec = listed(marketNow, command.symbol());
+        AccountId id = AccountId.parse(command.account());
+        Aggregate<Account> account = open(id);
+        if (id.type() == AccountType.ELITE) {
+            BigDecimal before = account.invoke(a -> a.positionQuantity(command.symbol()));
+            PositionSide sideBefore = account.invoke(a -> a.positionSide(command.symbol()));
+            account.execute(a -> a.liquidate(command.id(), command.symbol(), command.book(), null, command.price()));
+            // A liquidation closes the leader's whole position: the lead quantity is what it closed.
+            Side closingSide = sideBefore == PositionSide.LONG ? Side.SELL : Side.BUY;
+            copyTrading.mirror(CopySizing.LeadTrade.liquidation(command.id(), id.user(), command.symbol(), closingSide,
+                    before, command.price()), spec, marketNow);
+            return;
+        }
+        Account.FollowEnd ended = account.invoke(a -> a.liquidate(command.id(), command.symbol(), command.book(),
+                command.leader(), command.price()));
+        copyTrading.followEndedByItself(id.user(), ended);
     }
 
     private static SymbolSpec listed(MarketState market, String symbol) {

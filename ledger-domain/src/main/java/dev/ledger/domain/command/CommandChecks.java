@@ -4,6 +4,7 @@ import dev.ledger.domain.value.AccountId;
 import dev.ledger.domain.value.AccountType;
 import dev.ledger.domain.value.Book;
 import dev.ledger.domain.value.Decimals;
+import dev.ledger.domain.value.FollowMode;
 import dev.ledger.domain.value.Names;
 import dev.ledger.domain.value.RejectionCode;
 
@@ -13,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The checks of a command alone (no state), in the order of precedence of {@code accounting.md}:
- * INVALID_ACCOUNT, INVALID_AMOUNT, SAME_ACCOUNT_TRANSFER, CROSS_USER_TRANSFER, TRANSFER_NOT_ALLOWED.
+ * INVALID_ACCOUNT, INVALID_AMOUNT, SAME_ACCOUNT_TRANSFER, CROSS_USER_TRANSFER, TRANSFER_NOT_ALLOWED,
+ * SELF_FOLLOW.
  * The symbol and leverage checks need the list of symbols and run in the handlers, still before
  * any check against an account.
  */
@@ -58,12 +60,14 @@ public final class CommandChecks {
         } else if (command instanceof AdjustIsolatedMargin adjust) {
             violation = firstOf(
                     () -> account("account", adjust.account()),
+                    () -> optionalUser("leader", adjust.leader()),
                     () -> name("symbol", adjust.symbol()),
                     () -> check(Decimals.isValidSignedAmount(adjust.amount()),
                             "amount must be non-zero, at most 10^15 in size, with at most 8 fractional digits", adjust.amount()));
         } else if (command instanceof SettleFunding funding) {
             violation = firstOf(
                     () -> account("account", funding.account()),
+                    () -> optionalUser("leader", funding.leader()),
                     () -> name("symbol", funding.symbol()),
                     () -> check(isRate(funding.rate()) && funding.rate().abs().compareTo(BigDecimal.ONE) < 0,
                             "rate must be in (-1, 1) with at most 8 fractional digits", funding.rate()),
@@ -71,6 +75,7 @@ public final class CommandChecks {
         } else if (command instanceof Liquidate liquidate) {
             violation = firstOf(
                     () -> account("account", liquidate.account()),
+                    () -> optionalUser("leader", liquidate.leader()),
                     () -> name("symbol", liquidate.symbol()),
                     () -> priceOrQuantity("price", liquidate.price()));
         } else if (command instanceof StartMigration start) {
@@ -78,11 +83,43 @@ public final class CommandChecks {
                     : new Rejection(RejectionCode.INVALID_ACCOUNT, "user must match [A-Za-z0-9_.-]{1,64}: " + quote(start.user()));
         } else if (command instanceof SetMigrationPhase) {
             violation = null;
+        } else if (command instanceof SetLeaderTerms terms) {
+            violation = firstOf(
+                    () -> user("leader", terms.leader()),
+                    () -> check(terms.profitShareRate() != null && isRate(terms.profitShareRate())
+                                    && terms.profitShareRate().signum() >= 0
+                                    && terms.profitShareRate().compareTo(MAX_PROFIT_SHARE_RATE) <= 0,
+                            "profitShareRate must be in [0, 0.5] with at most 8 fractional digits", terms.profitShareRate()),
+                    () -> terms.maxFollowers() != null && terms.maxFollowers() >= 1 && terms.maxFollowers() <= MAX_FOLLOWERS
+                            ? null : new Rejection(RejectionCode.INVALID_AMOUNT,
+                            "maxFollowers must be an integer from 1 to " + MAX_FOLLOWERS + ": " + terms.maxFollowers()));
+        } else if (command instanceof Follow follow) {
+            violation = firstOf(
+                    () -> user("copier", follow.copier()),
+                    () -> user("leader", follow.leader()),
+                    () -> followSizing(follow),
+                    () -> follow.maxTotalMargin() == null ? null : positive("maxTotalMargin", follow.maxTotalMargin()),
+                    () -> follow.maxLoss() == null ? null : positive("maxLoss", follow.maxLoss()),
+                    () -> follow.copier().equals(follow.leader()) ? new Rejection(RejectionCode.SELF_FOLLOW,
+                            follow.copier() + " cannot follow itself") : null);
+        } else if (command instanceof Unfollow unfollow) {
+            violation = firstOf(
+                    () -> user("copier", unfollow.copier()),
+                    () -> user("leader", unfollow.leader()));
+        } else if (command instanceof SettleProfitShare settle) {
+            violation = user("leader", settle.leader());
         } else {
             violation = null;
         }
         return Optional.ofNullable(violation);
     }
+
+    /** The highest profit share a leader may ask. */
+    public static final BigDecimal MAX_PROFIT_SHARE_RATE = new BigDecimal("0.5");
+    /** The most followers a leader's terms may allow. */
+    public static final int MAX_FOLLOWERS = 1_000_000;
+    /** The highest copy ratio. */
+    public static final BigDecimal MAX_RATIO = new BigDecimal("1000");
 
     /** Throws the first violation as a refusal. */
     public static void require(LedgerCommand command) {
@@ -200,6 +237,41 @@ public final class CommandChecks {
                     "a COPY-book fill on a LEGACY account must name the copied elite trader in leader");
         }
         return null;
+    }
+
+    /** FIXED_AMOUNT with an amount and no ratio, or RATIO with a ratio and no amount, each in its range. */
+    private static Rejection followSizing(Follow follow) {
+        boolean byAmount = follow.mode() == FollowMode.FIXED_AMOUNT;
+        BigDecimal given = byAmount ? follow.amount() : follow.ratio();
+        BigDecimal other = byAmount ? follow.ratio() : follow.amount();
+        String field = byAmount ? "amount" : "ratio";
+        if (other != null) {
+            return new Rejection(RejectionCode.INVALID_AMOUNT, "mode " + follow.mode() + " takes " + field + " only; leave out "
+                    + (byAmount ? "ratio" : "amount"));
+        }
+        if (given == null) {
+            return new Rejection(RejectionCode.INVALID_AMOUNT, "mode " + follow.mode() + " needs " + field);
+        }
+        if (byAmount) {
+            return positive("amount", given);
+        }
+        return check(isRate(given) && given.signum() > 0 && given.compareTo(MAX_RATIO) <= 0,
+                "ratio must be in (0, 1000] with at most 8 fractional digits", given);
+    }
+
+    private static Rejection positive(String field, BigDecimal amount) {
+        return Decimals.isValidPositiveAmount(amount) ? null : new Rejection(RejectionCode.INVALID_AMOUNT,
+                field + " must be positive, at most 10^15, with at most 8 fractional digits: "
+                        + (amount == null ? "missing" : amount.toPlainString()));
+    }
+
+    private static Rejection user(String field, String user) {
+        return AccountId.isValidUser(user) ? null : new Rejection(RejectionCode.INVALID_ACCOUNT,
+                field + " must be a user name [A-Za-z0-9_.-]{1,64}: " + quote(user));
+    }
+
+    private static Rejection optionalUser(String field, String user) {
+        return user == null ? null : user(field, user);
     }
 
     static String quote(String text) {

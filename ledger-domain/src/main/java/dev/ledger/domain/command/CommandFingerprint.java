@@ -14,7 +14,8 @@ import java.util.HexFormat;
 /**
  * The content of a command by value, for idempotency: the same type and fields, decimals equal by
  * value ({@code "1.0"} = {@code "1"}), field order irrelevant. Defaults are applied by the command
- * records themselves, so a field left out equals its default. The id is not part of the content.
+ * records themselves, so a field left out equals its default. The id is not part of the content, nor is a
+ * field added after its command type's first release while it is left out (see {@link OptionalField}).
  */
 public final class CommandFingerprint {
 
@@ -32,12 +33,17 @@ public final class CommandFingerprint {
             if (component.getName().equals("id")) {
                 continue;
             }
+            Object value = read(component, command);
+            OptionalField optional = component.getAnnotation(OptionalField.class);
+            if (value == null && optional != null && !optional.contentWhenAbsent()) {
+                continue;
+            }
             if (!first) {
                 text.append(',');
             }
             first = false;
             text.append(component.getName()).append('=');
-            appendValue(text, read(component, command));
+            appendValue(text, value);
         }
         return text.append('}').toString();
     }

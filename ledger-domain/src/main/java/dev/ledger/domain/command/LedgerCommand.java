@@ -11,6 +11,7 @@ package dev.ledger.domain.command;
  */
 public sealed interface LedgerCommand extends Command
         permits OpenAccount, Deposit, Withdraw, Transfer, ConfigureSymbol, UpdateMarkPrice, RecordFill,
-        AdjustIsolatedMargin, SettleFunding, Liquidate, SetMigrationPhase, StartMigration {
+        AdjustIsolatedMargin, SettleFunding, Liquidate, SetMigrationPhase, StartMigration, SetLeaderTerms, Follow,
+        Unfollow, SettleProfitShare {
 
 }

@@ -13,4 +13,11 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
 public @interface OptionalField {
+
+    /**
+     * Whether the field, when left out, is part of the command's content for idempotency. A field added to
+     * a command type after its first release says {@code false}: a command sent before the field existed
+     * keeps the same content, so sending it again after an upgrade is still a duplicate.
+     */
+    boolean contentWhenAbsent() default true;
 }

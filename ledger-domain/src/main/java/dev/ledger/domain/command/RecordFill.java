@@ -8,8 +8,10 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * Books a trade that the exchange executed. {@code book} (default PERSONAL) and {@code leader} apply
- * to LEGACY accounts only and are ignored elsewhere, but they are part of the command's content.
+ * Books a trade that the exchange executed. {@code book} (default PERSONAL) applies to LEGACY accounts,
+ * with {@code leader} naming the copied elite trader of a COPY-book fill. On a COPY account {@code leader}
+ * names the copied position the fill reduces or closes (a copier's own fill may never open, increase or
+ * flip a copied position). Elsewhere both are ignored, but they are part of the command's content.
  */
 public record RecordFill(String id, String account, String symbol, Side side, BigDecimal quantity, BigDecimal price,
                          BigDecimal fee, Integer leverage, MarginMode marginMode,

@@ -9,7 +9,8 @@ public sealed interface AccountEvent
         permits AccountOpened, FundsDeposited, FundsWithdrawn, TransferSent, TransferReceived, TransferSettled,
         PositionOpened, PositionIncreased, PositionReduced, FeeCharged, IsolatedMarginAdjusted, FundingSettled,
         PositionLiquidated, InsuranceFundCovered, MigrationStarted, MigrationOverdue, FundsMigratedOut,
-        FundsMigratedIn, PositionMigratedOut, PositionMigratedIn, MigrationCompleted {
+        FundsMigratedIn, PositionMigratedOut, PositionMigratedIn, MigrationCompleted, FollowStarted, FollowEnded, TradeCopied,
+        ProfitShareSettled, ProfitShareReceived {
 
     /** The account ({@code USER:TYPE}) whose event stream this event belongs to. */
     String account();

@@ -18,6 +18,8 @@ public enum RejectionCode {
     CROSS_USER_TRANSFER,
     /** A money movement between account types (or into/out of an account type) that the rules do not allow. */
     TRANSFER_NOT_ALLOWED,
+    /** A copier naming itself as the leader to follow. */
+    SELF_FOLLOW,
     UNKNOWN_SYMBOL,
     LEVERAGE_TOO_HIGH,
 
@@ -26,6 +28,18 @@ public enum RejectionCode {
     ACCOUNT_RETIRED,
     ACCOUNT_ALREADY_OPEN,
     MIGRATION_RESTRICTED,
+    /** The named user has set no leader terms. */
+    NOT_A_LEADER,
+    /** The copier already follows this leader. */
+    ALREADY_FOLLOWING,
+    /** The copier does not follow this leader (an Unfollow of oneself included). */
+    NOT_FOLLOWING,
+    /** The copier still holds a position of this leader from an earlier follow. */
+    COPY_POSITIONS_OPEN,
+    /** The leader has as many active follows as its terms allow. */
+    FOLLOWER_LIMIT,
+    /** A copier's own fill would open, increase or flip a position that copies a leader. */
+    COPY_MANAGED,
     NO_POSITION,
     LEVERAGE_MISMATCH,
     MARGIN_MODE_MISMATCH,

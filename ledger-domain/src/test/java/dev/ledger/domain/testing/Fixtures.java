@@ -2,6 +2,9 @@ package dev.ledger.domain.testing;
 
 import dev.ledger.domain.account.Account;
 import dev.ledger.domain.account.AccountCommandHandler;
+import dev.ledger.domain.account.CopyTradingHandler;
+import dev.ledger.domain.copy.LeaderBook;
+import org.axonframework.eventsourcing.EventSourcingRepository;
 import dev.ledger.domain.market.Market;
 import dev.ledger.domain.market.MarketCommandHandler;
 import dev.ledger.domain.market.MarketState;
@@ -31,10 +34,14 @@ public final class Fixtures {
         // the account from its given events, and chains of givenCommands decide on state rebuilt from
         // the events of the earlier commands.
         fixture.setReportIllegalStateChange(false);
-        fixture.registerAnnotatedCommandHandler(new AccountCommandHandler(
-                new EventSourcedAggregates<>(Account.class, fixture.getRepository(),
-                        new SingleAggregateEventStore(fixture.getEventStore(), accountId), null),
-                () -> market));
+        EventSourcedAggregates<Account> accounts = new EventSourcedAggregates<>(Account.class, fixture.getRepository(),
+                new SingleAggregateEventStore(fixture.getEventStore(), accountId), null);
+        // One account alone: no leader's book exists, so nothing is mirrored.
+        EventSourcedAggregates<LeaderBook> noBooks = new EventSourcedAggregates<>(LeaderBook.class,
+                EventSourcingRepository.builder(LeaderBook.class).eventStore(fixture.getEventStore()).build(),
+                id -> false, null);
+        fixture.registerAnnotatedCommandHandler(new AccountCommandHandler(accounts, () -> market,
+                new CopyTradingHandler(accounts, noBooks, () -> market)));
         return fixture;
     }
 

@@ -2,6 +2,8 @@ package dev.ledger.domain.testing;
 
 import dev.ledger.domain.account.Account;
 import dev.ledger.domain.account.AccountCommandHandler;
+import dev.ledger.domain.account.CopyTradingHandler;
+import dev.ledger.domain.copy.LeaderBook;
 import dev.ledger.domain.account.MigrationCommandHandler;
 import dev.ledger.domain.command.Command;
 import dev.ledger.domain.command.CommandRejectedException;
@@ -51,8 +53,13 @@ public final class InMemoryLedger implements AutoCloseable {
         new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
         EventSourcedAggregates<Account> accountAggregates =
                 new EventSourcedAggregates<>(Account.class, accounts, eventStore, null);
-        new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accountAggregates, marketHandler::current))
-                .subscribe(commandBus);
+        EventSourcingRepository<LeaderBook> books = EventSourcingRepository.builder(LeaderBook.class)
+                .eventStore(eventStore).build();
+        CopyTradingHandler copyTrading = new CopyTradingHandler(accountAggregates,
+                new EventSourcedAggregates<>(LeaderBook.class, books, eventStore, null), marketHandler::current);
+        new AnnotationCommandHandlerAdapter<>(copyTrading).subscribe(commandBus);
+        new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accountAggregates, marketHandler::current,
+                copyTrading)).subscribe(commandBus);
         new AnnotationCommandHandlerAdapter<>(new MigrationCommandHandler(accountAggregates, reminders))
                 .subscribe(commandBus);
     }
