@@ -38,6 +38,12 @@ import dev.ledger.projections.support.ReadModelTables;
 import dev.ledger.projections.accounts.AccountsView;
 import dev.ledger.projections.accounts.FindAccounts;
 import dev.ledger.projections.balance.BalanceView;
+import dev.ledger.projections.copy.CopiesView;
+import dev.ledger.projections.copy.FindCopies;
+import dev.ledger.projections.copy.FindFollowers;
+import dev.ledger.projections.copy.FindFollows;
+import dev.ledger.projections.copy.FollowersView;
+import dev.ledger.projections.copy.FollowsView;
 import dev.ledger.projections.balance.FindBalance;
 import dev.ledger.projections.migration.FindMigration;
 import dev.ledger.projections.migration.FindMigrationSummary;
@@ -322,6 +328,51 @@ public final class Ledger implements AutoCloseable {
     /** The performance view of an account as of {@code at}. */
     public Optional<PerformanceView> performanceAt(String account, Instant at) {
         return pointInTime.performance(account, at);
+    }
+
+    /** The follows of a copier: one entry per leader it ever followed, sorted by leader (empty for a user who never followed). */
+    public FollowsView follows(String copier) {
+        awaitReadModels();
+        return queries.query(new FindFollows(copier), ResponseTypes.instanceOf(FollowsView.class)).join();
+    }
+
+    /** A copier's follows as of {@code at}, from the events. */
+    public FollowsView followsAt(String copier, Instant at) {
+        return pointInTime.follows(copier, at);
+    }
+
+    /**
+     * A leader's terms and its first {@code limit} followers by copier name; empty when the user has set no
+     * leader terms.
+     */
+    public Optional<FollowersView> followers(String leader, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        awaitReadModels();
+        return queries.query(new FindFollowers(leader, limit), ResponseTypes.optionalInstanceOf(FollowersView.class)).join();
+    }
+
+    /** A leader's terms and followers as of {@code at}, from the events. */
+    public Optional<FollowersView> followersAt(String leader, int limit, Instant at) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+        return pointInTime.followers(leader, limit, at);
+    }
+
+    /**
+     * What each lead trade became for a copier, in the order of the lead trades; {@code leader} null for
+     * every leader it follows or followed.
+     */
+    public CopiesView copies(String copier, String leader) {
+        awaitReadModels();
+        return queries.query(new FindCopies(copier, leader), ResponseTypes.instanceOf(CopiesView.class)).join();
+    }
+
+    /** A copier's copy outcomes as of {@code at}, from the events. */
+    public CopiesView copiesAt(String copier, String leader, Instant at) {
+        return pointInTime.copies(copier, leader, at);
     }
 
     /** The accounts of a user, in the order FUTURES, COPY, ELITE, LEGACY. */

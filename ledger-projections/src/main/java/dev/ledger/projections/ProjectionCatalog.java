@@ -2,6 +2,9 @@ package dev.ledger.projections;
 
 import dev.ledger.projections.accounts.AccountsProjection;
 import dev.ledger.projections.balance.BalanceProjection;
+import dev.ledger.projections.copy.CopiesProjection;
+import dev.ledger.projections.copy.FollowsProjection;
+import dev.ledger.projections.copy.LeadersProjection;
 import dev.ledger.projections.market.MarketProjection;
 import dev.ledger.projections.migration.MigrationProjection;
 import dev.ledger.projections.performance.PerformanceProjection;
@@ -33,7 +36,10 @@ public final class ProjectionCatalog {
             new Projection(PositionsProjection.NAME, PositionsProjection.TABLES, PositionsProjection::new),
             new Projection(MarketProjection.NAME, MarketProjection.TABLES, MarketProjection::new),
             new Projection(PerformanceProjection.NAME, PerformanceProjection.TABLES, PerformanceProjection::new),
-            new Projection(MigrationProjection.NAME, MigrationProjection.TABLES, MigrationProjection::new));
+            new Projection(MigrationProjection.NAME, MigrationProjection.TABLES, MigrationProjection::new),
+            new Projection(LeadersProjection.NAME, LeadersProjection.TABLES, LeadersProjection::new),
+            new Projection(FollowsProjection.NAME, FollowsProjection.TABLES, FollowsProjection::new),
+            new Projection(CopiesProjection.NAME, CopiesProjection.TABLES, CopiesProjection::new));
 
     private ProjectionCatalog() {
     }

@@ -5,6 +5,9 @@ import dev.ledger.projections.accounts.AccountStatus;
 import dev.ledger.projections.accounts.AccountsView;
 import dev.ledger.projections.balance.AssetBalance;
 import dev.ledger.projections.balance.BalanceView;
+import dev.ledger.projections.copy.CopiesView;
+import dev.ledger.projections.copy.FollowersView;
+import dev.ledger.projections.copy.FollowsView;
 import dev.ledger.projections.migration.MigrationState;
 import dev.ledger.projections.migration.MigrationSummary;
 import dev.ledger.projections.migration.MigrationView;
@@ -71,11 +74,15 @@ final class ViewText {
             out.println("  no open positions");
             return;
         }
-        // book and leader are LEGACY-only; other accounts' positions have neither.
+        // book is LEGACY-only; leader is shown for LEGACY and COPY accounts (a COPY account's own position: -).
         boolean books = view.positions().stream().anyMatch(p -> p.book() != null);
+        boolean leaders = books || view.account().endsWith(":COPY");
         List<String> headers = new ArrayList<>(List.of("symbol"));
         if (books) {
-            headers.addAll(List.of("book", "leader"));
+            headers.add("book");
+        }
+        if (leaders) {
+            headers.add("leader");
         }
         headers.addAll(List.of("side", "quantity", "entryPrice", "entryNotional", "markPrice", "leverage", "marginMode",
                 "positionMargin", "unrealizedPnl", "maintenanceMargin", "liquidationPrice", "liquidatable"));
@@ -84,6 +91,8 @@ final class ViewText {
             List<String> cells = new ArrayList<>(List.of(p.symbol()));
             if (books) {
                 cells.add(p.book() == null ? NONE : p.book().name());
+            }
+            if (leaders) {
                 cells.add(p.leader() == null ? NONE : p.leader());
             }
             cells.addAll(List.of(p.side().name(), plain(p.quantity()), Decimals.show(p.entryPrice()),
@@ -102,6 +111,7 @@ final class ViewText {
                 .row("realizedPnl", Decimals.show(view.realizedPnl()))
                 .row("fees", Decimals.show(view.fees()))
                 .row("funding", Decimals.show(view.funding()))
+                .row("profitShare", Decimals.show(view.profitShare()))
                 .row("netPnl", Decimals.show(view.netPnl()))
                 .row("unrealizedPnl", Decimals.show(view.unrealizedPnl()))
                 .row("totalPnl", Decimals.show(view.totalPnl()))
@@ -133,6 +143,82 @@ final class ViewText {
             table.row(state.name(), Integer.toString(summary.totals().getOrDefault(state, 0)));
         }
         table.print(out, "  ");
+    }
+
+    static void follows(FollowsView view, PrintWriter out) {
+        if (view.follows().isEmpty()) {
+            out.println(view.copier() + " has never followed anyone");
+            return;
+        }
+        out.println("follows of " + view.copier());
+        TextTable table = TextTable.withLabelColumn("leader", "state", "endReason", "close", "mode", "amount", "ratio",
+                "maxTotalMargin", "maxLoss", "rate", "copied", "clipped", "skipped", "openPositions");
+        for (FollowsView.Follow f : view.follows()) {
+            table.row(f.leader(), f.state().name(), f.endReason() == null ? NONE : f.endReason().name(),
+                    f.close() == null ? NONE : f.close().name(), f.mode().name(), amount(f.amount()),
+                    f.ratio() == null ? NONE : plain(f.ratio()), amount(f.maxTotalMargin()), amount(f.maxLoss()),
+                    plain(f.profitShareRate()), Integer.toString(f.copied()), Integer.toString(f.clipped()),
+                    Integer.toString(f.skipped()), Integer.toString(f.openPositions()));
+        }
+        table.print(out, "  ");
+        TextTable figures = pairFigureTable("leader");
+        for (FollowsView.Follow f : view.follows()) {
+            f.assets().forEach(a -> pairFigureRow(figures, f.leader(), a));
+        }
+        out.println("  per asset");
+        figures.print(out, "  ");
+    }
+
+    static void followers(FollowersView view, PrintWriter out) {
+        out.println("followers of " + view.leader() + ": profit share " + plain(view.profitShareRate()) + ", "
+                + view.activeFollowers() + " active of at most " + view.maxFollowers());
+        if (view.followers().isEmpty()) {
+            out.println("  nobody has followed " + view.leader() + " yet");
+            return;
+        }
+        TextTable table = pairFigureTable("copier", "state");
+        for (FollowersView.Follower f : view.followers()) {
+            if (f.assets().isEmpty()) {
+                table.row(f.copier(), f.state().name(), NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE);
+            }
+            f.assets().forEach(a -> pairFigureRow(table, a, f.copier(), f.state().name()));
+        }
+        table.print(out, "  ");
+    }
+
+    static void copies(CopiesView view, PrintWriter out) {
+        if (view.outcomes().isEmpty()) {
+            out.println("no lead trade was copied for " + view.copier());
+            return;
+        }
+        out.println("copies of " + view.copier());
+        TextTable table = TextTable.withLabelColumn("leadTrade", "leader", "symbol", "leadQuantity", "quantity", "outcome",
+                "reason");
+        for (CopiesView.Outcome o : view.outcomes()) {
+            table.row(o.leadTrade(), o.leader(), o.symbol(), plain(o.leadQuantity()), plain(o.quantity()), o.outcome().name(),
+                    o.reason() == null ? NONE : o.reason().name());
+        }
+        table.print(out, "  ");
+    }
+
+    private static TextTable pairFigureTable(String... first) {
+        List<String> headers = new ArrayList<>(List.of(first));
+        headers.addAll(List.of("asset", "marginInUse", "realizedPnl", "fees", "funding", "netPnl", "unrealizedPnl",
+                "highWaterMark", "profitSharePaid", "profitShareOwed"));
+        return TextTable.withLabelColumn(headers.toArray(String[]::new));
+    }
+
+    private static void pairFigureRow(TextTable table, String who, FollowsView.PairFigures a) {
+        pairFigureRow(table, a, who);
+    }
+
+    private static void pairFigureRow(TextTable table, FollowsView.PairFigures a, String... first) {
+        List<String> cells = new ArrayList<>(List.of(first));
+        cells.addAll(List.of(a.asset(), Decimals.show(a.marginInUse()), Decimals.show(a.realizedPnl()),
+                Decimals.show(a.fees()), Decimals.show(a.funding()), Decimals.show(a.netPnl()),
+                Decimals.show(a.unrealizedPnl()), Decimals.show(a.highWaterMark()), Decimals.show(a.profitSharePaid()),
+                Decimals.show(a.profitShareOwed())));
+        table.row(cells.toArray(String[]::new));
     }
 
     /** An amount at scale 8, or {@value #NONE} when there is none. */

@@ -4,7 +4,18 @@ import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.domain.market.Market;
+import dev.ledger.domain.event.FollowerJoined;
+import dev.ledger.domain.value.AccountId;
+import dev.ledger.domain.value.AccountType;
 import dev.ledger.projections.ProjectionCatalog;
+import dev.ledger.projections.copy.CopiesProjection;
+import dev.ledger.projections.copy.CopiesView;
+import dev.ledger.projections.copy.FindCopies;
+import dev.ledger.projections.copy.FindFollowers;
+import dev.ledger.projections.copy.FindFollows;
+import dev.ledger.projections.copy.FollowersView;
+import dev.ledger.projections.copy.FollowsProjection;
+import dev.ledger.projections.copy.FollowsView;
 import dev.ledger.projections.balance.BalanceProjection;
 import dev.ledger.projections.balance.BalanceView;
 import dev.ledger.projections.balance.FindBalance;
@@ -62,8 +73,43 @@ public final class PointInTimeQueries {
                 .handle(new FindPerformance(account)));
     }
 
+    /** A copier's follows as of {@code at}, from its COPY account's events and the market's. */
+    public FollowsView follows(String copier, Instant at) {
+        String account = AccountId.of(copier, AccountType.COPY).toString();
+        return answer(List.of(account), at, scratch -> Optional.of(((FollowsProjection) scratch.projection(FollowsProjection.NAME))
+                .handle(new FindFollows(copier)))).orElseThrow();
+    }
+
+    /** A copier's copy outcomes as of {@code at}, from its COPY account's events. */
+    public CopiesView copies(String copier, String leader, Instant at) {
+        String account = AccountId.of(copier, AccountType.COPY).toString();
+        return answer(List.of(account), at, scratch -> Optional.of(((CopiesProjection) scratch.projection(CopiesProjection.NAME))
+                .handle(new FindCopies(copier, leader)))).orElseThrow();
+    }
+
+    /**
+     * A leader's terms and followers as of {@code at}: its book's events, the COPY account events of every
+     * copier the book names by then, and the market's. Empty when the leader had no terms yet.
+     */
+    public Optional<FollowersView> followers(String leader, int limit, Instant at) {
+        String book = leader + ":LEADER";
+        List<String> streams = new ArrayList<>();
+        streams.add(book);
+        store.eventStorage().readEvents(book).asStream()
+                .filter(event -> !event.getTimestamp().isAfter(at))
+                .map(event -> event.getPayload() instanceof FollowerJoined joined ? joined.copier() : null)
+                .filter(Objects::nonNull).distinct()
+                .forEach(copier -> streams.add(AccountId.of(copier, AccountType.COPY).toString()));
+        return answer(streams, at, scratch -> ((FollowsProjection) scratch.projection(FollowsProjection.NAME))
+                .handle(new FindFollowers(leader, limit)));
+    }
+
     private <T> Optional<T> answer(String account, Instant at, Function<Scratch, Optional<T>> query) {
         Objects.requireNonNull(account, "account");
+        return answer(List.of(account), at, query);
+    }
+
+    private <T> Optional<T> answer(List<String> streams, Instant at, Function<Scratch, Optional<T>> query) {
         Objects.requireNonNull(at, "at");
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:point-in-time-" + UUID.randomUUID() + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH");
@@ -78,10 +124,12 @@ public final class PointInTimeQueries {
                     .migrate();
             Scratch scratch = new Scratch(new JdbcTransactions(dataSource));
             scratch.replay(Market.ID, at);
-            scratch.replay(account, at);
+            for (String stream : streams) {
+                scratch.replay(stream, at);
+            }
             return query.apply(scratch);
         } catch (SQLException e) {
-            throw new StoreException("cannot build the point-in-time view of " + account + " at " + at, e);
+            throw new StoreException("cannot build the point-in-time view of " + streams + " at " + at, e);
         }
     }
 

@@ -3,14 +3,18 @@ package dev.ledger.api.json;
 import dev.ledger.domain.command.AdjustIsolatedMargin;
 import dev.ledger.domain.command.ConfigureSymbol;
 import dev.ledger.domain.command.Deposit;
+import dev.ledger.domain.command.Follow;
 import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.domain.command.Liquidate;
 import dev.ledger.domain.command.OpenAccount;
 import dev.ledger.domain.command.RecordFill;
+import dev.ledger.domain.command.SetLeaderTerms;
 import dev.ledger.domain.command.SetMigrationPhase;
+import dev.ledger.domain.command.SettleProfitShare;
 import dev.ledger.domain.command.SettleFunding;
 import dev.ledger.domain.command.StartMigration;
 import dev.ledger.domain.command.Transfer;
+import dev.ledger.domain.command.Unfollow;
 import dev.ledger.domain.command.UpdateMarkPrice;
 import dev.ledger.domain.command.Withdraw;
 
@@ -27,9 +31,12 @@ import static dev.ledger.api.json.FieldRule.FEE;
 import static dev.ledger.api.json.FieldRule.FUNDING_RATE;
 import static dev.ledger.api.json.FieldRule.LEVERAGE;
 import static dev.ledger.api.json.FieldRule.MAINTENANCE_MARGIN_RATE;
+import static dev.ledger.api.json.FieldRule.MAX_FOLLOWERS;
 import static dev.ledger.api.json.FieldRule.NON_ZERO_AMOUNT;
 import static dev.ledger.api.json.FieldRule.POSITIVE_AMOUNT;
 import static dev.ledger.api.json.FieldRule.PRICE_OR_QUANTITY;
+import static dev.ledger.api.json.FieldRule.PROFIT_SHARE_RATE;
+import static dev.ledger.api.json.FieldRule.RATIO;
 import static dev.ledger.api.json.FieldRule.SYMBOL;
 import static dev.ledger.api.json.FieldRule.USER;
 
@@ -54,12 +61,18 @@ public final class CommandFieldRules {
                 "quantity", PRICE_OR_QUANTITY, "price", PRICE_OR_QUANTITY, "fee", FEE, "leverage", LEVERAGE,
                 "marginMode", CONSTANT, "book", CONSTANT, "leader", USER);
         rules(AdjustIsolatedMargin.class, "account", ACCOUNT, "symbol", SYMBOL, "amount", NON_ZERO_AMOUNT,
-                "book", CONSTANT);
+                "book", CONSTANT, "leader", USER);
         rules(SettleFunding.class, "account", ACCOUNT, "symbol", SYMBOL, "rate", FUNDING_RATE,
-                "markPrice", PRICE_OR_QUANTITY, "book", CONSTANT);
-        rules(Liquidate.class, "account", ACCOUNT, "symbol", SYMBOL, "price", PRICE_OR_QUANTITY, "book", CONSTANT);
+                "markPrice", PRICE_OR_QUANTITY, "book", CONSTANT, "leader", USER);
+        rules(Liquidate.class, "account", ACCOUNT, "symbol", SYMBOL, "price", PRICE_OR_QUANTITY, "book", CONSTANT,
+                "leader", USER);
         rules(SetMigrationPhase.class, "phase", CONSTANT);
         rules(StartMigration.class, "user", USER);
+        rules(SetLeaderTerms.class, "leader", USER, "profitShareRate", PROFIT_SHARE_RATE, "maxFollowers", MAX_FOLLOWERS);
+        rules(Follow.class, "copier", USER, "leader", USER, "mode", CONSTANT, "amount", POSITIVE_AMOUNT, "ratio", RATIO,
+                "maxTotalMargin", POSITIVE_AMOUNT, "maxLoss", POSITIVE_AMOUNT);
+        rules(Unfollow.class, "copier", USER, "leader", USER, "close", CONSTANT);
+        rules(SettleProfitShare.class, "leader", USER);
     }
 
     private CommandFieldRules() {

@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ledger.domain.command.CommandChecks;
 import dev.ledger.domain.command.CommandTypes;
 import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.domain.command.OptionalField;
+import dev.ledger.domain.command.Rejection;
 import dev.ledger.domain.value.Decimals;
 import dev.ledger.domain.value.Names;
+import dev.ledger.domain.value.RejectionCode;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -23,6 +26,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -104,7 +108,16 @@ public final class CommandJson {
         if (!problems.isEmpty()) {
             throw malformed(problems);
         }
-        return shape.construct(arguments);
+        LedgerCommand command = shape.construct(arguments);
+        // Rules that tie fields together (a COPY-book legacy fill names its leader; a follow gives exactly the
+        // amount or the ratio of its mode) are the command checks of form: what the ledger refuses with
+        // INVALID_ACCOUNT or INVALID_AMOUNT is malformed input here.
+        Optional<Rejection> form = CommandChecks.firstViolation(command)
+                .filter(r -> r.code() == RejectionCode.INVALID_ACCOUNT || r.code() == RejectionCode.INVALID_AMOUNT);
+        if (form.isPresent()) {
+            throw new MalformedCommandException(form.get().message());
+        }
+        return command;
     }
 
     private static JsonNode readTree(String json) throws MalformedCommandException {

@@ -1,6 +1,7 @@
 package dev.ledger.api.json;
 
 import dev.ledger.domain.value.AccountId;
+import dev.ledger.domain.command.CommandChecks;
 import dev.ledger.domain.value.Decimals;
 import dev.ledger.domain.value.Names;
 
@@ -75,6 +76,29 @@ public enum FieldRule {
             BigDecimal rate = (BigDecimal) value;
             return Decimals.fractionalDigits(rate) <= Decimals.SCALE
                     && rate.abs().compareTo(BigDecimal.ONE) < 0;
+        }
+    },
+    PROFIT_SHARE_RATE(BigDecimal.class, "in [0, 0.5]") {
+        @Override
+        boolean accepts(Object value) {
+            BigDecimal rate = (BigDecimal) value;
+            return Decimals.fractionalDigits(rate) <= Decimals.SCALE && rate.signum() >= 0
+                    && rate.compareTo(CommandChecks.MAX_PROFIT_SHARE_RATE) <= 0;
+        }
+    },
+    RATIO(BigDecimal.class, "> 0 and at most 1000") {
+        @Override
+        boolean accepts(Object value) {
+            BigDecimal ratio = (BigDecimal) value;
+            return Decimals.fractionalDigits(ratio) <= Decimals.SCALE && ratio.signum() > 0
+                    && ratio.compareTo(CommandChecks.MAX_RATIO) <= 0;
+        }
+    },
+    MAX_FOLLOWERS(Integer.class, "an integer from 1 to " + CommandChecks.MAX_FOLLOWERS) {
+        @Override
+        boolean accepts(Object value) {
+            int followers = (Integer) value;
+            return followers >= 1 && followers <= CommandChecks.MAX_FOLLOWERS;
         }
     },
     LEVERAGE(Integer.class, ">= 1") {

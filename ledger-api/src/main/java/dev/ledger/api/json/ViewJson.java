@@ -3,16 +3,19 @@ package dev.ledger.api.json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ledger.domain.value.Book;
 import dev.ledger.domain.value.Decimals;
 import dev.ledger.projections.risk.RiskPosition;
+import dev.ledger.projections.risk.RiskView;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -21,9 +24,10 @@ import java.math.BigDecimal;
  * Writes read-model views and tool reports as JSON, in the shapes of {@code cli.md}: records become
  * objects with their components in declaration order, amounts become strings at scale 8 (never JSON
  * numbers), counts stay JSON integers, instants are ISO-8601 strings, a missing value is {@code null}.
- * Two exceptions that the shapes ask for: a risk position's {@code book} and {@code leader} are left out
- * where they do not apply (they are LEGACY-only), and maps keyed by an enum are written in the enum's
- * order (the migration totals: NOT_STARTED, WAITING, COMPLETED).
+ * Exceptions that the shapes ask for: a risk position's {@code book} and {@code leader} are left out
+ * where they do not apply ({@code book} is LEGACY-only; {@code leader} is shown on LEGACY COPY-book positions
+ * and on every position of a COPY account, {@code null} for the copier's own), and maps keyed by an enum are
+ * written in the enum's order (the migration totals: NOT_STARTED, WAITING, COMPLETED).
  */
 public final class ViewJson {
 
@@ -41,10 +45,24 @@ public final class ViewJson {
     /** One JSON document on one line. */
     public static String write(Object view) {
         try {
+            if (view instanceof RiskView risk && risk.account().endsWith(":COPY")) {
+                return MAPPER.writeValueAsString(withLeaders(risk));
+            }
             return MAPPER.writeValueAsString(view);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + view.getClass().getSimpleName() + " as JSON", e);
         }
+    }
+
+    /** A COPY account's risk view: every position names the leader it copies, {@code null} for the copier's own. */
+    private static ObjectNode withLeaders(RiskView risk) {
+        ObjectNode tree = MAPPER.valueToTree(risk);
+        for (JsonNode position : tree.withArray("positions")) {
+            if (!position.has("leader")) {
+                ((ObjectNode) position).putNull("leader");
+            }
+        }
+        return tree;
     }
 
     /** The mapper, for tools that read these documents back (tests, comparisons). */

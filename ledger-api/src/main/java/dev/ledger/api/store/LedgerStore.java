@@ -43,6 +43,7 @@ public final class LedgerStore implements AutoCloseable {
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer)
                 .persistenceExceptionResolver(new SqlStateDuplicateKeyResolver())
+                .upcasterChain(EventUpcasters.chain())
                 .appendEvents((connection, schema, dataType, events, eventSerializer, timestampWriter) -> {
                     appendLock(connection);
                     return JdbcEventStorageEngineStatements.appendEvents(

@@ -616,7 +616,8 @@ class MigrationEndToEndIT {
     }
 
     private static PerformanceView renamed(PerformanceView v, String account) {
-        return new PerformanceView(account, v.realizedPnl(), v.fees(), v.funding(), v.netPnl(), v.unrealizedPnl(),
+        return new PerformanceView(account, v.realizedPnl(), v.fees(), v.funding(), v.profitShare(), v.netPnl(),
+                v.unrealizedPnl(),
                 v.totalPnl(), v.netInflow(), v.peakNetInflow(), v.roi(), v.wins(), v.losses(), v.winRate(),
                 v.maxDrawdown());
     }

@@ -10,6 +10,9 @@ import dev.ledger.domain.event.FundsWithdrawn;
 import dev.ledger.domain.event.PositionLiquidated;
 import dev.ledger.domain.event.PositionOpened;
 import dev.ledger.domain.event.PositionReduced;
+import dev.ledger.domain.event.ProfitShareReceived;
+import dev.ledger.domain.event.ProfitShareSettled;
+import dev.ledger.domain.event.TradeCopied;
 import dev.ledger.domain.event.TransferReceived;
 import dev.ledger.domain.event.TransferSent;
 import dev.ledger.domain.event.TransferSettled;
@@ -113,6 +116,33 @@ public class BalanceProjection {
     @EventHandler
     void on(PositionMigratedIn event) {
         entry(event.account(), event.settleAsset());
+    }
+
+    /** A mirrored lead trade moves the copier's wallet as a trade of its own would. */
+    @EventHandler
+    void on(TradeCopied event) {
+        if (event.reduced() != null) {
+            on(event.reduced());
+        }
+        if (event.opened() != null) {
+            on(event.opened());
+        }
+        if (event.fee() != null) {
+            on(event.fee());
+        }
+        if (event.liquidated() != null) {
+            on(event.liquidated());
+        }
+    }
+
+    @EventHandler
+    void on(ProfitShareSettled event) {
+        wallet(event.account(), event.asset(), event.walletAfter());
+    }
+
+    @EventHandler
+    void on(ProfitShareReceived event) {
+        wallet(event.account(), event.asset(), event.walletAfter());
     }
 
     @QueryHandler

@@ -12,9 +12,13 @@ import dev.ledger.domain.event.FundsWithdrawn;
 import dev.ledger.domain.event.PositionLiquidated;
 import dev.ledger.domain.event.PositionOpened;
 import dev.ledger.domain.event.PositionReduced;
+import dev.ledger.domain.event.ProfitShareReceived;
+import dev.ledger.domain.event.ProfitShareSettled;
+import dev.ledger.domain.event.TradeCopied;
 import dev.ledger.domain.event.TransferReceived;
 import dev.ledger.domain.event.TransferSent;
 import dev.ledger.domain.value.Book;
+import dev.ledger.domain.value.CopiedPosition;
 import dev.ledger.domain.value.Decimals;
 import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.valuation.AccountValuation;
@@ -30,7 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Running performance figures per account: realized PnL, fees, funding, net inflow and its peak,
+ * Running performance figures per account: realized PnL, fees, funding, profit share, net inflow and its peak,
  * round-trip wins and losses, and the drawdown of net PnL sampled after each command (events of one
  * command share its id, so a fill's realized PnL and its fee are one sample).
  */
@@ -40,7 +44,7 @@ public class PerformanceProjection {
     public static final List<String> TABLES = List.of("rm_performance", "rm_round_trip");
 
     private static final List<String> COLUMNS = List.of("realized_pnl", "fees", "funding", "net_inflow",
-            "peak_net_inflow", "peak_net_pnl", "max_drawdown", "last_command_id", "wins", "losses");
+            "peak_net_inflow", "peak_net_pnl", "max_drawdown", "last_command_id", "wins", "losses", "profit_share");
 
     private final BufferedTable performance;
     private final BufferedTable roundTrips;
@@ -49,7 +53,8 @@ public class PerformanceProjection {
     public PerformanceProjection(ReadModelTables tables) {
         Objects.requireNonNull(tables, "tables");
         this.performance = tables.table("rm_performance", List.of("account"), COLUMNS);
-        this.roundTrips = tables.table("rm_round_trip", List.of("account", "symbol", "book"), List.of("result"));
+        this.roundTrips = tables.table("rm_round_trip", List.of("account", "symbol", "book", "copy_of"),
+                List.of("result"));
         this.valuations = new ValuationReader(tables.connections());
     }
 
@@ -76,19 +81,48 @@ public class PerformanceProjection {
     @EventHandler
     void on(PositionOpened event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
         account(event.account(), commandId);
-        roundTrips.row(event.account(), event.symbol(), event.book().name()).set("result", BigDecimal.ZERO);
+        roundTrip(event.account(), event.symbol(), event.book(), event.leader()).set("result", BigDecimal.ZERO);
     }
 
     @EventHandler
     void on(PositionReduced event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
-        realize(account(event.account(), commandId), event.account(), event.symbol(), event.book(),
-                event.realizedPnl(), event.closed());
+        realize(account(event.account(), commandId), roundTrip(event.account(), event.symbol(), event.book(),
+                event.leader()), event.realizedPnl(), event.closed());
     }
 
     @EventHandler
     void on(PositionLiquidated event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
-        realize(account(event.account(), commandId), event.account(), event.symbol(), event.book(),
-                event.realizedPnl(), true);
+        realize(account(event.account(), commandId), roundTrip(event.account(), event.symbol(), event.book(),
+                event.leader()), event.realizedPnl(), true);
+    }
+
+    /** A mirrored lead trade counts in the copier's performance as a trade of its own would. */
+    @EventHandler
+    void on(TradeCopied event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
+        if (event.reduced() != null) {
+            on(event.reduced(), commandId);
+        }
+        if (event.opened() != null) {
+            on(event.opened(), commandId);
+        }
+        if (event.fee() != null) {
+            on(event.fee(), commandId);
+        }
+        if (event.liquidated() != null) {
+            on(event.liquidated(), commandId);
+        }
+    }
+
+    /** Profit share paid by a copier: part of its net PnL, with a minus. */
+    @EventHandler
+    void on(ProfitShareSettled event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
+        account(event.account(), commandId).add("profit_share", event.paid().negate());
+    }
+
+    /** Profit share received by a leader. */
+    @EventHandler
+    void on(ProfitShareReceived event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
+        account(event.account(), commandId).add("profit_share", event.amount());
     }
 
     @EventHandler
@@ -114,7 +148,7 @@ public class PerformanceProjection {
     /** A migrated position's round trip ends in the legacy account with what was realized there. */
     @EventHandler
     void on(PositionMigratedOut event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
-        realize(account(event.account(), commandId), event.account(), event.symbol(), event.book(),
+        realize(account(event.account(), commandId), roundTrip(event.account(), event.symbol(), event.book(), null),
                 BigDecimal.ZERO, true);
     }
 
@@ -122,7 +156,7 @@ public class PerformanceProjection {
     @EventHandler
     void on(PositionMigratedIn event, @MetaDataValue(EventMetadata.COMMAND_ID) String commandId) {
         account(event.account(), commandId);
-        roundTrips.row(event.account(), event.symbol(), Book.PERSONAL.name()).set("result", BigDecimal.ZERO);
+        roundTrip(event.account(), event.symbol(), Book.PERSONAL, null).set("result", BigDecimal.ZERO);
     }
 
     @QueryHandler
@@ -146,7 +180,8 @@ public class PerformanceProjection {
         BigDecimal maxDrawdown = row == null ? BigDecimal.ZERO : row.decimal("max_drawdown");
         int wins = row == null ? 0 : row.integer("wins");
         int losses = row == null ? 0 : row.integer("losses");
-        BigDecimal netPnl = realized.subtract(fees).add(funding);
+        BigDecimal profitShare = row == null ? BigDecimal.ZERO : row.decimal("profit_share");
+        BigDecimal netPnl = realized.subtract(fees).add(funding).add(profitShare);
         BigDecimal totalPnl = netPnl.add(unrealizedPnl);
         // The latest command's sample: its fall from the highest earlier sample.
         BigDecimal drawdown = maxDrawdown.max(peakNetPnl.subtract(netPnl));
@@ -154,14 +189,17 @@ public class PerformanceProjection {
                 : totalPnl.divide(peakNetInflow, Decimals.SCALE, Decimals.ROUNDING);
         BigDecimal winRate = wins + losses == 0 ? null
                 : BigDecimal.valueOf(wins).divide(BigDecimal.valueOf(wins + losses), Decimals.SCALE, Decimals.ROUNDING);
-        return new PerformanceView(account, s(realized), s(fees), s(funding), s(netPnl), s(unrealizedPnl), s(totalPnl),
-                s(netInflow), s(peakNetInflow), roi, wins, losses, winRate, s(drawdown.max(BigDecimal.ZERO)));
+        return new PerformanceView(account, s(realized), s(fees), s(funding), s(profitShare), s(netPnl), s(unrealizedPnl),
+                s(totalPnl), s(netInflow), s(peakNetInflow), roi, wins, losses, winRate, s(drawdown.max(BigDecimal.ZERO)));
     }
 
-    private void realize(BufferedTable.Row row, String account, String symbol, Book book, BigDecimal realized,
-                         boolean closed) {
+    /** The round trip of one position: per symbol (and book in LEGACY, and copied leader in COPY). */
+    private BufferedTable.Row roundTrip(String account, String symbol, Book book, String leader) {
+        return roundTrips.row(account, symbol, book.name(), CopiedPosition.copyOf(account, book, leader));
+    }
+
+    private void realize(BufferedTable.Row row, BufferedTable.Row trip, BigDecimal realized, boolean closed) {
         row.add("realized_pnl", realized);
-        BufferedTable.Row trip = roundTrips.row(account, symbol, book.name());
         BigDecimal result = trip.decimal("result").add(realized);
         if (closed) {
             if (result.signum() > 0) {
@@ -194,7 +232,8 @@ public class PerformanceProjection {
             }
         }
         if (commandId == null || !commandId.equals(row.string("last_command_id"))) {
-            BigDecimal netPnl = row.decimal("realized_pnl").subtract(row.decimal("fees")).add(row.decimal("funding"));
+            BigDecimal netPnl = row.decimal("realized_pnl").subtract(row.decimal("fees")).add(row.decimal("funding"))
+                    .add(row.decimal("profit_share"));
             BigDecimal peak = row.decimal("peak_net_pnl").max(netPnl);
             row.set("peak_net_pnl", peak);
             row.set("max_drawdown", row.decimal("max_drawdown").max(peak.subtract(netPnl)));

@@ -7,14 +7,19 @@ import dev.ledger.domain.event.PositionOpened;
 import dev.ledger.domain.event.PositionReduced;
 import dev.ledger.domain.event.PositionMigratedIn;
 import dev.ledger.domain.event.PositionMigratedOut;
+import dev.ledger.domain.event.TradeCopied;
 import dev.ledger.domain.value.Book;
+import dev.ledger.domain.value.CopiedPosition;
 import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.eventhandling.EventHandler;
 
 import java.util.List;
 
-/** The open positions of every account, as their events leave them. */
+/**
+ * The open positions of every account, as their events leave them; a COPY account's positions are one per
+ * symbol and copied leader ({@code copy_of}).
+ */
 public class PositionsProjection {
 
     public static final String NAME = "positions";
@@ -23,14 +28,14 @@ public class PositionsProjection {
     private final BufferedTable positions;
 
     public PositionsProjection(ReadModelTables tables) {
-        this.positions = tables.table("rm_position", List.of("account", "symbol", "book"),
+        this.positions = tables.table("rm_position", List.of("account", "symbol", "book", "copy_of"),
                 List.of("leader", "side", "quantity", "entry_notional", "leverage", "margin_mode", "position_margin",
                         "settle_asset"));
     }
 
     @EventHandler
     void on(PositionOpened event) {
-        positions.row(event.account(), event.symbol(), event.book().name())
+        row(event.account(), event.symbol(), event.book(), event.leader())
                 .set("leader", event.leader())
                 .set("side", event.side())
                 .set("quantity", event.quantity())
@@ -43,7 +48,7 @@ public class PositionsProjection {
 
     @EventHandler
     void on(PositionIncreased event) {
-        positions.row(event.account(), event.symbol(), event.book().name())
+        row(event.account(), event.symbol(), event.book(), event.leader())
                 .set("quantity", event.quantityAfter())
                 .set("entry_notional", event.entryNotionalAfter())
                 .set("position_margin", event.positionMarginAfter());
@@ -51,7 +56,7 @@ public class PositionsProjection {
 
     @EventHandler
     void on(PositionReduced event) {
-        BufferedTable.Row row = positions.row(event.account(), event.symbol(), event.book().name());
+        BufferedTable.Row row = row(event.account(), event.symbol(), event.book(), event.leader());
         if (event.closed()) {
             row.delete();
         } else {
@@ -63,18 +68,18 @@ public class PositionsProjection {
 
     @EventHandler
     void on(IsolatedMarginAdjusted event) {
-        positions.row(event.account(), event.symbol(), event.book().name())
+        row(event.account(), event.symbol(), event.book(), event.leader())
                 .set("position_margin", event.positionMarginAfter());
     }
 
     @EventHandler
     void on(PositionMigratedOut event) {
-        positions.row(event.account(), event.symbol(), event.book().name()).delete();
+        row(event.account(), event.symbol(), event.book(), null).delete();
     }
 
     @EventHandler
     void on(PositionMigratedIn event) {
-        positions.row(event.account(), event.symbol(), Book.PERSONAL.name())
+        row(event.account(), event.symbol(), Book.PERSONAL, null)
                 .set("leader", null)
                 .set("side", event.side())
                 .set("quantity", event.quantity())
@@ -87,6 +92,27 @@ public class PositionsProjection {
 
     @EventHandler
     void on(PositionLiquidated event) {
-        positions.row(event.account(), event.symbol(), event.book().name()).delete();
+        row(event.account(), event.symbol(), event.book(), event.leader()).delete();
+    }
+
+    /** A mirrored lead trade books on the copier's position as a trade of its own would. */
+    @EventHandler
+    void on(TradeCopied event) {
+        if (event.reduced() != null) {
+            on(event.reduced());
+        }
+        if (event.opened() != null) {
+            on(event.opened());
+        }
+        if (event.increased() != null) {
+            on(event.increased());
+        }
+        if (event.liquidated() != null) {
+            on(event.liquidated());
+        }
+    }
+
+    private BufferedTable.Row row(String account, String symbol, Book book, String leader) {
+        return positions.row(account, symbol, book.name(), CopiedPosition.copyOf(account, book, leader));
     }
 }

@@ -26,17 +26,22 @@ public class RiskQueries {
 
     @QueryHandler
     public Optional<RiskView> handle(FindRisk query) {
-        boolean legacy = AccountId.parseOrNull(query.account()) != null
-                && AccountId.parse(query.account()).type() == AccountType.LEGACY;
-        return valuations.value(query.account()).map(v -> view(query.account(), v, legacy));
+        return valuations.value(query.account()).map(v -> view(query.account(), v));
     }
 
-    public static RiskView view(String account, AccountValuation valuation, boolean legacy) {
+    /**
+     * The risk view of {@code account}: a LEGACY account's positions name their book (and the leader of a
+     * COPY-book one), a COPY account's positions the leader they copy (null for the copier's own).
+     */
+    public static RiskView view(String account, AccountValuation valuation) {
+        AccountId id = AccountId.parseOrNull(account);
+        boolean legacy = id != null && id.type() == AccountType.LEGACY;
+        boolean copy = id != null && id.type() == AccountType.COPY;
         return new RiskView(account, valuation.crossMaintenanceMargin(), valuation.crossMarginBalance(),
                 valuation.crossMarginRatio(), valuation.liquidatable(),
                 valuation.positions().stream().map(v -> {
                     OpenPosition p = v.position();
-                    return new RiskPosition(p.symbol(), legacy ? p.book() : null, legacy ? p.leader() : null, p.side(),
+                    return new RiskPosition(p.symbol(), legacy ? p.book() : null, legacy || copy ? p.leader() : null, p.side(),
                             p.quantity(), v.entryPrice(), p.entryNotional(), v.markPrice(), p.leverage(),
                             p.marginMode(), p.positionMargin().setScale(Decimals.SCALE), v.unrealizedPnl(),
                             v.maintenanceMargin(), v.liquidationPrice(), v.liquidatable());

@@ -39,7 +39,9 @@ public final class AccountValuation {
     public AccountValuation(Map<String, BigDecimal> wallets, List<OpenPosition> openPositions) {
         this.wallets = new TreeMap<>(Objects.requireNonNull(wallets, "wallets"));
         List<OpenPosition> sorted = new ArrayList<>(openPositions);
-        sorted.sort(Comparator.comparing(OpenPosition::symbol).thenComparing(OpenPosition::book));
+        // By symbol, then book (PERSONAL, COPY, ELITE), then the copied leader (a COPY account's own position first).
+        sorted.sort(Comparator.comparing(OpenPosition::symbol).thenComparing(OpenPosition::book)
+                .thenComparing(OpenPosition::leader, Comparator.nullsFirst(Comparator.naturalOrder())));
         this.riskAsset = chooseRiskAsset(this.wallets, sorted);
         boolean cross = false;
         for (OpenPosition p : sorted) {
@@ -157,12 +159,11 @@ public final class AccountValuation {
             maintenance = Decimals.round8(p.entryNotional().multiply(mmr));
             shownMark = entryPrice;
         } else {
-            BigDecimal value = Decimals.round8(p.markPrice().multiply(p.quantity()));
-            unrealized = p.side() == PositionSide.LONG ? value.subtract(p.entryNotional()) : p.entryNotional().subtract(value);
+            unrealized = p.unrealizedPnl();
             maintenance = Decimals.round8(p.markPrice().multiply(p.quantity()).multiply(mmr));
             shownMark = p.markPrice().setScale(Decimals.SCALE);
         }
-        BigDecimal initial = p.entryNotional().divide(BigDecimal.valueOf(p.leverage()), Decimals.SCALE, Decimals.ROUNDING);
+        BigDecimal initial = p.initialMargin();
         BigDecimal liquidationPrice = null;
         boolean liquidatable = false;
         if (p.marginMode() == MarginMode.ISOLATED) {
