@@ -7,6 +7,8 @@ import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreSettings;
 import dev.ledger.api.write.BoundedAggregateCache;
 import dev.ledger.api.write.GroupCommitWriter;
+import dev.ledger.api.write.LedgerAggregateRepository;
+import org.axonframework.common.caching.Cache;
 import dev.ledger.domain.account.Account;
 import dev.ledger.domain.account.AccountCommandHandler;
 import dev.ledger.domain.account.CopyTradingHandler;
@@ -154,25 +156,9 @@ public final class Ledger implements AutoCloseable {
                             .transactionManager(store.transactions())
                             .build(),
                     builder.snapshotThreshold);
-            EventSourcingRepository<Account> accountRepository = EventSourcingRepository.builder(Account.class)
-                    .eventStore(eventStore)
-                    .cache(aggregateCache)
-                    .snapshotTriggerDefinition(snapshots)
-                    // Only the single writer thread touches aggregates; see GroupCommitWriter.
-                    .lockFactory(NullLockFactory.INSTANCE)
-                    .build();
-            EventSourcingRepository<LeaderBook> leaderBookRepository = EventSourcingRepository.builder(LeaderBook.class)
-                    .eventStore(eventStore)
-                    .cache(aggregateCache)
-                    .snapshotTriggerDefinition(snapshots)
-                    .lockFactory(NullLockFactory.INSTANCE)
-                    .build();
-            EventSourcingRepository<Market> marketRepository = EventSourcingRepository.builder(Market.class)
-                    .eventStore(eventStore)
-                    .cache(aggregateCache)
-                    .snapshotTriggerDefinition(snapshots)
-                    .lockFactory(NullLockFactory.INSTANCE)
-                    .build();
+            EventSourcingRepository<Account> accountRepository = repository(Account.class, eventStore, aggregateCache, snapshots);
+            EventSourcingRepository<LeaderBook> leaderBookRepository = repository(LeaderBook.class, eventStore, aggregateCache, snapshots);
+            EventSourcingRepository<Market> marketRepository = repository(Market.class, eventStore, aggregateCache, snapshots);
             Predicate<String> storedInEventStore = id -> store.eventStorage().lastSequenceNumberFor(id).isPresent();
             SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
             // Every event carries the id of the command that caused it (audit, per-command sampling).
@@ -233,6 +219,19 @@ public final class Ledger implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * An event-sourced repository over the shared cache and snapshots, without locks: only the writer thread
+     * touches aggregates (see GroupCommitWriter).
+     */
+    private static <T> EventSourcingRepository<T> repository(Class<T> type, EmbeddedEventStore eventStore, Cache cache,
+                                                             SnapshotTriggerDefinition snapshots) {
+        return new LedgerAggregateRepository<>(EventSourcingRepository.builder(type)
+                .eventStore(eventStore)
+                .cache(cache)
+                .snapshotTriggerDefinition(snapshots)
+                .lockFactory(NullLockFactory.INSTANCE));
     }
 
     /** Sends one command and waits for its outcome. "Accepted" means durable. */
@@ -444,7 +443,7 @@ public final class Ledger implements AutoCloseable {
         private Clock clock;
         private int queueCapacity = GroupCommitWriter.DEFAULT_QUEUE_CAPACITY;
         private int maxGroupSize = GroupCommitWriter.DEFAULT_MAX_GROUP_SIZE;
-        private int aggregateCacheSize = 100_000;
+        private int aggregateCacheSize = 500_000;
         private Duration stallTimeout = Duration.ofSeconds(5);
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration readModelTimeout = Duration.ofSeconds(60);
@@ -500,7 +499,11 @@ public final class Ledger implements AutoCloseable {
             return this;
         }
 
-        /** How many account aggregates stay in memory. */
+        /**
+         * How many aggregates (accounts, leaders' books, the market) stay in memory (default 500,000; an account
+         * takes about 2 to 4 KB). A lead trade mirrors to every copier from memory, so a leader's copiers should
+         * fit: with more aggregates in use than this, mirrors reload the least recently used ones from the store.
+         */
         public Builder aggregateCacheSize(int aggregateCacheSize) {
             this.aggregateCacheSize = positive(aggregateCacheSize, "aggregateCacheSize");
             return this;

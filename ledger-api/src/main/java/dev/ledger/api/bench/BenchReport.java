@@ -16,10 +16,26 @@ import java.util.List;
  * @param rawRead                plain JDBC read of the whole event table, every column, in index order
  * @param rebuild                every read model rebuilt verify-only from that table, beside the raw read
  * @param markTicks              durable mark-price ticks on a symbol with many open positions beside one with none
+ * @param fanOuts                one lead fill mirrored to N copiers, per N, beside the raw insert of as many rows
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
                           TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
-                          RebuildRun rebuild, MarkTickRun markTicks) {
+                          RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts) {
+
+    public BenchReport {
+        fanOuts = List.copyOf(fanOuts);
+    }
+
+    /**
+     * One lead fill mirrored to {@code copiers} copiers, durable: the median and the fastest of {@code fanOuts}
+     * timed fan-outs (opening and closing fills), mirrored events per second at the median, microseconds per
+     * copier (flat across sizes when the cost grows linearly), the average payload of the rows it wrote, and the
+     * raw limit: that many rows of that payload inserted by plain JDBC in one transaction.
+     */
+    public record FanOutRun(int copiers, int fanOuts, double medianMillis, double fastestMillis,
+                            double mirroredEventsPerSecond, double microsPerCopier, int payloadBytes,
+                            double rawRowsPerSecond, double vsRawInsert) {
+    }
 
     /**
      * Mean time of one durable {@code UpdateMarkPrice} (sent alone and awaited) on a symbol with

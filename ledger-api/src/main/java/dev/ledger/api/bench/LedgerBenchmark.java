@@ -2,6 +2,7 @@ package dev.ledger.api.bench;
 
 import dev.ledger.api.Ledger;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -38,7 +39,23 @@ public final class LedgerBenchmark {
      * @param openPositions         open positions on the symbol whose mark ticks are timed
      */
     public record Sizes(int concurrentTransfers, int oneCallerTransfers, int rawOneRowPerCommitRows,
-                        int rawBatchedRows, int warmUpTransfers, int openPositions) {
+                        int rawBatchedRows, int warmUpTransfers, int openPositions, int[] fanOutCopiers) {
+
+        /** The default fan-out sizes: one lead fill mirrored to this many copiers each. */
+        public static final int[] DEFAULT_FAN_OUT_COPIERS = {1_000, 10_000, 100_000};
+        public static final int MAX_FAN_OUT_COPIERS = 1_000_000;
+
+        /** These sizes with fan-outs to each of {@code copiers} copiers (none: no fan-out section). */
+        public Sizes withFanOutCopiers(int... copiers) {
+            for (int n : copiers) {
+                if (n < 1 || n > MAX_FAN_OUT_COPIERS) {
+                    throw new IllegalArgumentException("fan-out copiers must be between 1 and " + MAX_FAN_OUT_COPIERS
+                            + ", got " + n);
+                }
+            }
+            return new Sizes(concurrentTransfers, oneCallerTransfers, rawOneRowPerCommitRows, rawBatchedRows,
+                    warmUpTransfers, openPositions, copiers.clone());
+        }
 
         /** The default number of open positions behind the timed mark ticks. */
         public static final int DEFAULT_OPEN_POSITIONS = 2_000;
@@ -51,7 +68,7 @@ public final class LedgerBenchmark {
                         + ", got " + openPositions);
             }
             return new Sizes(concurrentTransfers, oneCallerTransfers, rawOneRowPerCommitRows, rawBatchedRows,
-                    warmUpTransfers, openPositions);
+                    warmUpTransfers, openPositions, fanOutCopiers);
         }
 
         /** Sizes derived from the concurrent transfer count; the raw runs write as many rows as the ledger writes events. */
@@ -62,7 +79,7 @@ public final class LedgerBenchmark {
             }
             int oneCaller = Math.max(concurrentTransfers / 10, 10);
             return new Sizes(concurrentTransfers, oneCaller, 3 * oneCaller, 3 * concurrentTransfers,
-                    Math.max(concurrentTransfers / 10, CALLERS), DEFAULT_OPEN_POSITIONS);
+                    Math.max(concurrentTransfers / 10, CALLERS), DEFAULT_OPEN_POSITIONS, DEFAULT_FAN_OUT_COPIERS);
         }
     }
 
@@ -110,6 +127,7 @@ public final class LedgerBenchmark {
         progress.accept("mark ticks: opening " + sizes.openPositions() + " positions on one symbol");
         BenchReport.MarkTickRun markTicks = new MarkTickBenchmark(ledger, "b" + runId).run(sizes.openPositions());
 
+
         // The read side, on the events just written: the raw read of the event table, then every read model
         // rebuilt verify-only (the live read models stay untouched).
         RawReadBenchmark rawReader = new RawReadBenchmark(ledger.store().dataSource());
@@ -119,11 +137,15 @@ public final class LedgerBenchmark {
         BenchReport.RawReadRun rawRead = rawReader.measure();
         BenchReport.RebuildRun rebuild = new RebuildBenchmark(ledger.store(), progress).measure(rawRead);
 
+        // Copy trading last, so that its copiers and leaders do not weigh on the read side above.
+        List<BenchReport.FanOutRun> fanOuts = sizes.fanOutCopiers().length == 0 ? List.of()
+                : new FanOutBenchmark(ledger, runId, progress).run(sizes.fanOutCopiers());
+
         String conditions = "one process, one store; read models "
                 + (ledger.readModelStatus().stream().anyMatch(s -> s.running()) ? "running" : "not running")
                 + "; raw rows carry a " + RawInsertBenchmark.PAYLOAD_BYTES + "-byte payload; the read side reads every "
                 + "event in the store, the rebuild one read model after the other";
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
-                rawRead, rebuild, markTicks);
+                rawRead, rebuild, markTicks, fanOuts);
     }
 }

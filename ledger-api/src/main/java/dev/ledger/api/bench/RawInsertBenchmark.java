@@ -28,7 +28,7 @@ final class RawInsertBenchmark implements AutoCloseable {
     private final String table;
     private final String aggregatePrefix;
     private final long[] nextSequence = new long[AGGREGATES];
-    private final byte[] payload = new byte[PAYLOAD_BYTES];
+    private final byte[] payload;
     private long rowsWritten;
 
     /**
@@ -36,12 +36,18 @@ final class RawInsertBenchmark implements AutoCloseable {
      * @param aggregatePrefix makes the rows' aggregate identifiers unique to this run
      */
     RawInsertBenchmark(DataSource dataSource, String table, String aggregatePrefix) {
+        this(dataSource, table, aggregatePrefix, PAYLOAD_BYTES);
+    }
+
+    /** The same, with rows of {@code payloadBytes} of payload (the size the rows to compare with have). */
+    RawInsertBenchmark(DataSource dataSource, String table, String aggregatePrefix, int payloadBytes) {
         if (!table.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("scratch table name must be a plain SQL identifier: " + table);
         }
         this.dataSource = dataSource;
         this.table = table;
         this.aggregatePrefix = aggregatePrefix;
+        this.payload = new byte[Math.max(payloadBytes, 1)];
         // Payload bytes do not matter to the database; a fixed seed keeps runs comparable.
         new Random(42).nextBytes(payload);
         execute("CREATE TABLE " + table + " ("
@@ -69,8 +75,21 @@ final class RawInsertBenchmark implements AutoCloseable {
                 Figures.rate(rows, elapsedSeconds));
     }
 
+    /** Inserts {@code rows} rows in one transaction, {@code rowsPerStatement} per batched statement, and times it. */
+    BenchReport.RawInsertRun measureOneTransaction(int rows, int rowsPerStatement) {
+        long started = System.nanoTime();
+        write(rows, rowsPerStatement, false);
+        double elapsedSeconds = (System.nanoTime() - started) / 1e9;
+        return new BenchReport.RawInsertRun(rows, rows, Figures.seconds(elapsedSeconds), Figures.rate(rows, elapsedSeconds));
+    }
+
     /** Inserts without timing, to warm up the JIT and the database's caches. */
     void insert(int rows, int rowsPerCommit) {
+        write(rows, rowsPerCommit, true);
+    }
+
+    private void write(int rows, int rowsPerBatch, boolean commitEachBatch) {
+        int rowsPerCommit = rowsPerBatch;
         String sql = "INSERT INTO " + table + " (aggregateidentifier, sequencenumber, type, eventidentifier, metadata, "
                 + "payload, payloadrevision, payloadtype, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection connection = dataSource.getConnection()) {
@@ -96,7 +115,9 @@ final class RawInsertBenchmark implements AutoCloseable {
                     insert.addBatch();
                     if (++inTransaction == rowsPerCommit || i == rows - 1) {
                         insert.executeBatch();
-                        connection.commit();
+                        if (commitEachBatch || i == rows - 1) {
+                            connection.commit();
+                        }
                         inTransaction = 0;
                     }
                 }

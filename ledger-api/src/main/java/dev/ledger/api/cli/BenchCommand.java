@@ -42,6 +42,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; each costs three commands to set up)")
     int positions;
 
+    @Option(names = "--fanout", paramLabel = "N[,N...]", split = ",", defaultValue = "1000,10000,100000",
+            description = "copy trading: one lead fill mirrored to each of these numbers of copiers (default "
+                    + "${DEFAULT-VALUE}; 0 leaves the fan-out out); the copiers are opened, funded and made to follow "
+                    + "first, which takes a while for 100,000")
+    int[] fanOut;
+
     @Option(names = "--json", description = "print the report as one JSON document")
     boolean json;
 
@@ -61,13 +67,21 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliFailure("ledger bench: --positions " + positions + " is out of range; use 0 to "
                     + LedgerBenchmark.Sizes.MAX_OPEN_POSITIONS);
         }
+        int[] fanOutCopiers = java.util.Arrays.stream(fanOut).filter(n -> n != 0).toArray();
+        for (int n : fanOutCopiers) {
+            if (n < 1 || n > LedgerBenchmark.Sizes.MAX_FAN_OUT_COPIERS) {
+                throw new CliFailure("ledger bench: --fanout " + n + " is out of range; use 1 to "
+                        + LedgerBenchmark.Sizes.MAX_FAN_OUT_COPIERS + " (or 0 for no fan-out)");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
         StoreSettings settings = store.given() ? store.named() : FreshStore.embedded(BENCH_DIRECTORY);
         BenchReport report;
         // Read models off: the figures are the write path's, not shared with projection work.
         try (Ledger ledger = StoreOptions.builder(settings).startReadModels(false).build()) {
-            report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers).withOpenPositions(positions),
+            report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers).withOpenPositions(positions)
+                    .withFanOutCopiers(fanOutCopiers),
                     step -> progress.show("bench: " + step)).run();
         } finally {
             progress.done();
@@ -119,6 +133,20 @@ final class BenchCommand implements Callable<Integer> {
         tickTable.row("with none", "0", count(ticks.ticks()),
                 String.format(Locale.ROOT, "%.0f", ticks.quietSymbolTickMicros()), "1");
         tickTable.print(out, "  ");
+
+        if (!report.fanOuts().isEmpty()) {
+            out.println();
+            out.println("copy trading: one lead fill mirrored to N copiers, durable (one row per copier)");
+            TextTable fan = TextTable.withLabelColumn("copiers", "fan-outs", "median ms", "fastest ms",
+                    "mirrored events/s", "µs per copier", "payload bytes", "raw insert rows/s", "vs raw insert");
+            for (BenchReport.FanOutRun run : report.fanOuts()) {
+                fan.row(count(run.copiers()), Integer.toString(run.fanOuts()), String.format(Locale.ROOT, "%.0f", run.medianMillis()),
+                        String.format(Locale.ROOT, "%.0f", run.fastestMillis()), rate(run.mirroredEventsPerSecond()),
+                        String.format(Locale.ROOT, "%.1f", run.microsPerCopier()), Integer.toString(run.payloadBytes()),
+                        rate(run.rawRowsPerSecond()), ratio(run.vsRawInsert()));
+            }
+            fan.print(out, "  ");
+        }
     }
 
     private static String count(long value) {

@@ -19,7 +19,7 @@ class BenchCommandTest {
     void reportsPositiveFiguresAndRatiosForEveryRun() throws Exception {
         String db = CliRun.freshDatabase("bench");
 
-        CliRun bench = CliRun.of("bench", "--transfers", "200", "--positions", "50", "--json", "--db", db);
+        CliRun bench = CliRun.of("bench", "--transfers", "200", "--positions", "50", "--fanout", "15,40", "--json", "--db", db);
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
@@ -67,6 +67,19 @@ class BenchCommandTest {
         assertThat(rebuild.get("eventsPerSecond").asDouble()).isPositive();
         assertThat(rebuild.get("rebuildVsRawRead").asDouble()).isPositive();
 
+        JsonNode fanOuts = report.get("fanOuts");
+        assertThat(fanOuts.findValuesAsText("copiers")).containsExactly("15", "40");
+        for (JsonNode run : fanOuts) {
+            assertThat(run.get("fanOuts").asInt()).as(run.toString()).isEqualTo(4);
+            assertThat(run.get("medianMillis").asDouble()).as(run.toString()).isPositive();
+            assertThat(run.get("fastestMillis").asDouble()).as(run.toString()).isPositive()
+                    .isLessThanOrEqualTo(run.get("medianMillis").asDouble());
+            assertThat(run.get("mirroredEventsPerSecond").asDouble()).as(run.toString()).isPositive();
+            assertThat(run.get("payloadBytes").asInt()).as("the TradeCopied rows written").isGreaterThan(100);
+            assertThat(run.get("rawRowsPerSecond").asDouble()).as(run.toString()).isPositive();
+            assertThat(run.get("vsRawInsert").asDouble()).as(run.toString()).isPositive();
+        }
+
         JsonNode ticks = report.get("markTicks");
         assertThat(ticks.get("openPositions").asInt()).isEqualTo(50);
         assertThat(ticks.get("ticks").asInt()).isPositive();
@@ -79,7 +92,7 @@ class BenchCommandTest {
     void theRebuildLeavesTheLiveReadModelsUntouched() throws Exception {
         String db = CliRun.freshDatabase("bench-rebuild");
 
-        assertThat(CliRun.of("bench", "--transfers", "64", "--positions", "10", "--db", db).exitCode()).isZero();
+        assertThat(CliRun.of("bench", "--transfers", "64", "--positions", "10", "--fanout", "0", "--db", db).exitCode()).isZero();
 
         // The bench runs without live read models and rebuilds verify-only: no rows appear, no read model moves.
         try (Connection connection = DriverManager.getConnection(db, "", "");
@@ -97,26 +110,28 @@ class BenchCommandTest {
     void dropsItsScratchTable() throws Exception {
         String db = CliRun.freshDatabase("bench-scratch");
 
-        assertThat(CliRun.of("bench", "--transfers", "64", "--positions", "10", "--db", db).exitCode()).isZero();
+        assertThat(CliRun.of("bench", "--transfers", "64", "--positions", "10", "--fanout", "0", "--db", db).exitCode()).isZero();
 
         try (Connection connection = DriverManager.getConnection(db, "", "");
              ResultSet tables = connection.getMetaData().getTables(null, null, "%", null)) {
             while (tables.next()) {
-                assertThat(tables.getString("TABLE_NAME").toLowerCase()).doesNotStartWith("ledger_bench_raw");
+                assertThat(tables.getString("TABLE_NAME").toLowerCase()).doesNotStartWith("ledger_bench_");
             }
         }
     }
 
     @Test
     void printsATableWithEveryRunForPeople() {
-        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "10", "--db", CliRun.freshDatabase("bench-table"));
+        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "10", "--fanout", "10",
+                "--db", CliRun.freshDatabase("bench-table"));
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("raw insert, 1 row per commit", "raw insert, 1000 rows per commit",
                 "ledger, 1 caller", "ledger, 32 callers", "events/s vs raw batched",
                 "raw read of the event table", "rebuild balance (verify-only)",
                 "rebuild, all " + ProjectionCatalog.names().size() + " read models (events summed)", "vs raw read",
-                "mark-price ticks", "with open positions");
+                "mark-price ticks", "with open positions", "copy trading: one lead fill mirrored to N copiers",
+                "µs per copier", "vs raw insert");
     }
 
     @Test

@@ -138,7 +138,8 @@ class PostgresCommandLineIT {
 
     @Test
     void benchmarksOnADatabaseThatHoldsOtherDataAndDropsItsScratchTable() throws Exception {
-        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "20", "--json", "--db", url, "--db-user", "postgres");
+        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "20", "--fanout", "25", "--json", "--db", url,
+                "--db-user", "postgres");
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
@@ -148,8 +149,10 @@ class PostgresCommandLineIT {
         assertThat(report.get("rawRead").get("rowsPerSecond").asDouble()).isPositive();
         assertThat(report.get("rebuild").get("eventsPerSecond").asDouble()).isPositive();
         assertThat(report.get("rebuild").get("rebuildVsRawRead").asDouble()).isPositive();
+        assertThat(report.get("fanOuts").get(0).get("copiers").asInt()).isEqualTo(25);
+        assertThat(report.get("fanOuts").get(0).get("vsRawInsert").asDouble()).isPositive();
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
-             ResultSet tables = connection.getMetaData().getTables(null, null, "ledger_bench_raw%", null)) {
+             ResultSet tables = connection.getMetaData().getTables(null, null, "ledger_bench_%", null)) {
             assertThat(tables.next()).as("a scratch table is left").isFalse();
         }
     }

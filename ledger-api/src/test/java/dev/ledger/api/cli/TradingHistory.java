@@ -54,7 +54,7 @@ final class TradingHistory {
     static final Set<String> POSITION_FIELDS = Set.of("symbol", "side", "quantity", "entryPrice", "entryNotional",
             "markPrice", "leverage", "marginMode", "positionMargin", "unrealizedPnl", "maintenanceMargin",
             "liquidationPrice", "liquidatable");
-    static final Set<String> PERFORMANCE_FIELDS = Set.of("account", "realizedPnl", "fees", "funding", "netPnl",
+    static final Set<String> PERFORMANCE_FIELDS = Set.of("account", "realizedPnl", "fees", "funding", "profitShare", "netPnl",
             "unrealizedPnl", "totalPnl", "netInflow", "peakNetInflow", "roi", "wins", "losses", "winRate", "maxDrawdown");
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,17 +4,22 @@ import dev.ledger.domain.command.AdjustIsolatedMargin;
 import dev.ledger.domain.command.CommandTypes;
 import dev.ledger.domain.command.ConfigureSymbol;
 import dev.ledger.domain.command.Deposit;
+import dev.ledger.domain.command.Follow;
 import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.domain.command.Liquidate;
 import dev.ledger.domain.command.OpenAccount;
 import dev.ledger.domain.command.RecordFill;
+import dev.ledger.domain.command.SetLeaderTerms;
 import dev.ledger.domain.command.SetMigrationPhase;
 import dev.ledger.domain.command.SettleFunding;
+import dev.ledger.domain.command.SettleProfitShare;
 import dev.ledger.domain.command.StartMigration;
 import dev.ledger.domain.command.Transfer;
+import dev.ledger.domain.command.Unfollow;
 import dev.ledger.domain.command.UpdateMarkPrice;
 import dev.ledger.domain.command.Withdraw;
 import dev.ledger.domain.value.Book;
+import dev.ledger.domain.value.CloseMode;
 import dev.ledger.domain.value.MarginMode;
 import dev.ledger.domain.value.MigrationPhase;
 import dev.ledger.domain.value.Side;
@@ -268,6 +273,50 @@ class CommandJsonTest {
         }
 
         @Test
+        void setLeaderTerms() throws Exception {
+            assertThat(CommandJson.parse("{\"id\":\"lt1\",\"type\":\"SetLeaderTerms\",\"leader\":\"alice\","
+                    + "\"profitShareRate\":\"0.1\",\"maxFollowers\":100}"))
+                    .isEqualTo(new SetLeaderTerms("lt1", "alice", new BigDecimal("0.1"), 100));
+        }
+
+        @Test
+        void followByRatioLeavesTheAmountAndTheCapsOut() throws Exception {
+            assertThat(CommandJson.parse("{\"id\":\"f1\",\"type\":\"Follow\",\"copier\":\"bob\",\"leader\":\"alice\","
+                    + "\"mode\":\"RATIO\",\"ratio\":\"0.5\"}"))
+                    .isEqualTo(Follow.byRatio("f1", "bob", "alice", new BigDecimal("0.5")));
+        }
+
+        @Test
+        void followByFixedAmountWithBothCaps() throws Exception {
+            assertThat(CommandJson.parse("{\"id\":\"f2\",\"type\":\"Follow\",\"copier\":\"carl\",\"leader\":\"alice\","
+                    + "\"mode\":\"FIXED_AMOUNT\",\"amount\":\"1000\",\"maxTotalMargin\":\"1500\",\"maxLoss\":\"300\"}"))
+                    .isEqualTo(Follow.byAmount("f2", "carl", "alice", new BigDecimal("1000"))
+                            .withMaxTotalMargin(new BigDecimal("1500")).withMaxLoss(new BigDecimal("300")));
+        }
+
+        @Test
+        void unfollowClosesWithTheLeaderByDefault() throws Exception {
+            assertThat(CommandJson.parse("{\"id\":\"u1\",\"type\":\"Unfollow\",\"copier\":\"carl\",\"leader\":\"alice\"}"))
+                    .isEqualTo(new Unfollow("u1", "carl", "alice", CloseMode.WITH_LEADER));
+            assertThat(CommandJson.parse("{\"id\":\"u2\",\"type\":\"Unfollow\",\"copier\":\"carl\",\"leader\":\"alice\","
+                    + "\"close\":\"MANUAL\"}"))
+                    .isEqualTo(new Unfollow("u2", "carl", "alice", CloseMode.MANUAL));
+        }
+
+        @Test
+        void settleProfitShare() throws Exception {
+            assertThat(CommandJson.parse("{\"id\":\"s1\",\"type\":\"SettleProfitShare\",\"leader\":\"alice\"}"))
+                    .isEqualTo(new SettleProfitShare("s1", "alice"));
+        }
+
+        @Test
+        void liquidateOfACopiedPositionNamesItsLeader() throws Exception {
+            assertThat(CommandJson.parse("{\"id\":\"l2\",\"type\":\"Liquidate\",\"account\":\"bob:COPY\","
+                    + "\"symbol\":\"BTCUSDT\",\"price\":\"30000\",\"leader\":\"alice\"}"))
+                    .isEqualTo(new Liquidate("l2", "bob:COPY", "BTCUSDT", new BigDecimal("30000"), Book.PERSONAL, "alice"));
+        }
+
+        @Test
         void idOf128CharactersIsAccepted() throws Exception {
             String id = "x".repeat(128);
             assertThat(CommandJson.parse("{\"id\":\"" + id + "\",\"type\":\"OpenAccount\",\"account\":\"alice:FUTURES\"}").id())
@@ -278,7 +327,8 @@ class CommandJsonTest {
         void everyCommandTypeIsCoveredAbove() {
             Set<String> covered = Stream.of(OpenAccount.class, Deposit.class, Withdraw.class, Transfer.class,
                             ConfigureSymbol.class, UpdateMarkPrice.class, RecordFill.class, AdjustIsolatedMargin.class,
-                            SettleFunding.class, Liquidate.class, SetMigrationPhase.class, StartMigration.class)
+                            SettleFunding.class, Liquidate.class, SetMigrationPhase.class, StartMigration.class,
+                            SetLeaderTerms.class, Follow.class, Unfollow.class, SettleProfitShare.class)
                     .map(Class::getSimpleName).collect(Collectors.toSet());
             assertThat(covered).containsExactlyInAnyOrderElementsOf(CommandTypes.names());
         }
