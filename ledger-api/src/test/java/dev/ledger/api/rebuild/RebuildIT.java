@@ -36,6 +36,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -133,7 +134,8 @@ class RebuildIT {
             assertThat(interruptedAt.get()).as("interrupted in the middle of %s", name).isLessThan(events);
             assertThat(rows(ledger.store().dataSource())).as("live rows after interrupting %s", name).isEqualTo(liveRows);
             assertThat(history.views(ledger)).as("views after interrupting %s", name).isEqualTo(live);
-            if (!name.equals("positions")) {
+            // This history has no copy trading, and its first batch may close every position it opened.
+            if (!Set.of("positions", "leaders", "follows", "copies").contains(name)) {
                 assertThat(shadowRows(ledger.store().dataSource(), name)).as("%s's shadow holds the first batch", name)
                         .isPositive();
             }
