@@ -4,16 +4,21 @@ import dev.ledger.api.Ledger;
 import dev.ledger.api.Outcome;
 import dev.ledger.domain.command.ConfigureSymbol;
 import dev.ledger.domain.command.Deposit;
+import dev.ledger.domain.command.Follow;
 import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.domain.command.Liquidate;
 import dev.ledger.domain.command.OpenAccount;
 import dev.ledger.domain.command.RecordFill;
+import dev.ledger.domain.command.SetLeaderTerms;
+import dev.ledger.domain.command.SettleProfitShare;
 import dev.ledger.domain.command.StartMigration;
 import dev.ledger.domain.command.Transfer;
 import dev.ledger.domain.command.UpdateMarkPrice;
 import dev.ledger.domain.command.Withdraw;
 import dev.ledger.domain.event.PositionLiquidated;
 import dev.ledger.domain.value.Book;
+import dev.ledger.domain.value.CopyOutcome;
+import dev.ledger.domain.value.CopyReason;
 import dev.ledger.domain.value.Decimals;
 import dev.ledger.domain.value.MarginMode;
 import dev.ledger.domain.value.RejectionCode;
@@ -21,6 +26,8 @@ import dev.ledger.domain.value.Side;
 import dev.ledger.projections.accounts.AccountStatus;
 import dev.ledger.projections.balance.AssetBalance;
 import dev.ledger.projections.balance.BalanceView;
+import dev.ledger.projections.copy.CopiesView;
+import dev.ledger.projections.copy.FollowersView;
 import dev.ledger.projections.migration.MigrationState;
 import dev.ledger.projections.migration.MigrationView;
 import dev.ledger.projections.performance.PerformanceView;
@@ -37,9 +44,12 @@ import java.util.Optional;
 
 /**
  * The story that {@code ledger demo} tells: why a copy-trading exchange keeps COPY apart from FUTURES.
- * alice trades in FUTURES and copies an elite trader in COPY; the mark falls, the COPY position is
- * liquidated, its loss stops at its own margin (the insurance fund covers the rest), and FUTURES'
- * balance, risk and performance are exactly what they were. Then bob's legacy account is migrated.
+ * alice trades in FUTURES and in COPY; the mark falls, the COPY position is liquidated, its loss stops at its
+ * own margin (the insurance fund covers the rest), and FUTURES' balance, risk and performance are exactly
+ * what they were. Then bob's legacy account is migrated. Last, copy trading: an elite trader's fills are
+ * mirrored to three copiers (by ratio, by fixed margin clipped at its cap, and one short of funds and
+ * skipped), a partial close is mirrored proportionally, and a profit-share settlement pays above the
+ * high-water mark and leaves part owed.
  * <p>
  * One line per step with its outcome, tables for the views. Every step and every key figure states what
  * the rules of {@code accounting.md} lead to; anything else is flagged and makes the demo exit 1, so the
@@ -77,6 +87,7 @@ public final class DemoScenario {
         theCopyPositionIsLiquidated(futuresBefore);
         whereAliceStands();
         legacyMigration();
+        copyTrading();
         heading("Result");
         if (surprises.isEmpty()) {
             out.println("Every step ended as the accounting rules say.");
@@ -110,8 +121,9 @@ public final class DemoScenario {
     }
 
     private void tradingInBothAccounts() {
-        heading("3. alice trades in FUTURES and copies elite trader " + ELITE_TRADER + " in COPY");
-        out.println("Each account has its own wallet, margin and positions: COPY cannot draw on FUTURES' money.");
+        heading("3. alice trades in FUTURES, and on her own in COPY");
+        out.println("Each account has its own wallet, margin and positions: COPY cannot draw on FUTURES' money. (A COPY "
+                + "account holds positions of its own beside the ones it copies; act 8 shows copying.)");
         expectAccepted("FUTURES: BUY 0.5 BTC at 30000, 10x ISOLATED, fee 6 (margin 1500)",
                 fill("demo-futures-buy", FUTURES, Side.BUY, "0.5", "30000", "6", 10));
         expectAccepted("COPY: BUY 1 BTC at 30000, 20x ISOLATED, fee 12 (margin 1500)",
@@ -244,6 +256,87 @@ public final class DemoScenario {
                 + "and its margin of 568.");
         expect("bob's FUTURES wallet", usdt(futures.get()).wallet(), "10056");
         expect("bob's FUTURES isolated margin: the PERSONAL position's", usdt(futures.get()).isolatedMargin(), "568");
+    }
+
+    static final String LEADER = "nora";
+    static final String[] COPIERS = {"ivan", "judy", "kim"};
+
+    /**
+     * An elite trader and three copiers: ivan copies half of every lead quantity, judy commits 1000 of margin per
+     * opening lead trade up to 1500 in all, kim copies one for one with only 600 in his COPY account. The figures
+     * are those of the worked example in docs/copy-trading.md, plus judy's own trade before the settlement.
+     */
+    private void copyTrading() {
+        heading("8. Copy trading: " + LEADER + " leads, " + String.join(", ", COPIERS) + " copy");
+        out.println("Every fill of " + LEADER + ":ELITE is mirrored, inside the same command, into each follower's COPY "
+                + "account, sized by the follower's settings; the outcome per follower is recorded.");
+        expectAccepted("mark price BTCUSDT 50000", new UpdateMarkPrice("demo-mark-50000", BTCUSDT, d("50000")));
+        String[][] funds = {{LEADER, "ELITE", "20000", "10000"}, {"ivan", "COPY", "5000", "2000"},
+                {"judy", "COPY", "5000", "3000"}, {"kim", "COPY", "600", "600"}};
+        for (String[] f : funds) {
+            String user = f[0];
+            ledger.execute(new OpenAccount("demo-open-" + user + "-f", user + ":FUTURES"));
+            ledger.execute(new OpenAccount("demo-open-" + user + "-" + f[1], user + ":" + f[1]));
+            ledger.execute(new Deposit("demo-deposit-" + user, user + ":FUTURES", USDT, d(f[2])));
+            expectAccepted(user + ": " + f[3] + " USDT into " + f[1],
+                    new Transfer("demo-fund-" + user, user + ":FUTURES", user + ":" + f[1], USDT, d(f[3])));
+        }
+        expectAccepted(LEADER + " offers terms: profit share 0.1, at most 100 followers",
+                new SetLeaderTerms("demo-terms", LEADER, d("0.1"), 100));
+        expectAccepted("ivan follows by RATIO 0.5", Follow.byRatio("demo-follow-ivan", "ivan", LEADER, d("0.5")));
+        expectAccepted("judy follows by FIXED_AMOUNT 1000, maxTotalMargin 1500",
+                Follow.byAmount("demo-follow-judy", "judy", LEADER, d("1000")).withMaxTotalMargin(d("1500")));
+        expectAccepted("kim follows by RATIO 1 (600 USDT in COPY)", Follow.byRatio("demo-follow-kim", "kim", LEADER, d("1")));
+        expectRefused(RejectionCode.SELF_FOLLOW, LEADER + " tries to follow " + LEADER,
+                Follow.byRatio("demo-follow-self", LEADER, LEADER, d("1")));
+
+        expectAccepted("L1 " + LEADER + ": BUY 0.2 BTC at 50000, 10x ISOLATED, fee 5", lead("L1", Side.BUY, "0.2", "50000", "5"));
+        expectAccepted("L2 " + LEADER + ": BUY 0.1 BTC at 52000, fee 2.6", lead("L2", Side.BUY, "0.1", "52000", "2.6"));
+        expectAccepted("mark price BTCUSDT 53000", new UpdateMarkPrice("demo-mark-53000", BTCUSDT, d("53000")));
+        expectAccepted("L3 " + LEADER + ": SELL 0.15 of her 0.3 at 53000, fee 3.975 (a partial close)",
+                lead("L3", Side.SELL, "0.15", "53000", "3.975"));
+        for (String copier : COPIERS) {
+            out.println();
+            ViewText.copies(ledger.copies(copier, LEADER), out);
+        }
+        out.println("ivan takes half of each lead quantity; judy's L2 is cut to rounddown8(500 x 10 / 52000) = 0.09615384 "
+                + "by her cap (1000 of her 1500 was in use); kim could not afford L1 (margin 1000 + fee 5 > 600) but "
+                + "could afford L2; at L3 the leader closed half, so each copier closed half of what it held.");
+        List<CopiesView.Outcome> judy = ledger.copies("judy", LEADER).outcomes();
+        expect("judy's L2 is CLIPPED", judy.get(1).outcome() == CopyOutcome.CLIPPED, true);
+        expect("judy's L2 quantity", judy.get(1).quantity(), "0.09615384");
+        expect("kim's L1 is SKIPPED for margin", ledger.copies("kim", LEADER).outcomes().get(0).reason()
+                == CopyReason.INSUFFICIENT_MARGIN, true);
+        expect("judy's L3 close: rounddown8(0.29615384 x 0.15 / 0.3)", judy.get(2).quantity(), "0.14807692");
+
+        expectAccepted("judy trades on her own in COPY: BUY 0.488 BTC at 53000, 10x (margin 2586.4)",
+                new RecordFill("demo-judy-own", "judy:COPY", BTCUSDT, Side.BUY, d("0.488"), d("53000"), BigDecimal.ZERO,
+                        10, MarginMode.ISOLATED));
+        expectRefused(RejectionCode.COPY_MANAGED, "judy tries to add to her copy of " + LEADER + " by hand",
+                new RecordFill("demo-judy-managed", "judy:COPY", BTCUSDT, Side.BUY, d("0.01"), d("53000"), BigDecimal.ZERO,
+                        10, MarginMode.ISOLATED, Book.PERSONAL, LEADER));
+        expectAccepted("settle " + LEADER + "'s profit share", new SettleProfitShare("demo-settle", LEADER));
+        out.println();
+        ViewText.followers(ledger.followers(LEADER, 100).orElseThrow(), out);
+        out.println("Each pair owes 0.1 of what its net PnL gained above its high-water mark (0 before): ivan 169.2125 ->"
+                + " 16.92125, judy 336.65288178 -> 33.66528818, kim 46.075 -> 4.6075. ivan and kim pay in full; judy's "
+                + "own trade left her only 0.25289778 available, so she pays that and the rest stays owed until a later "
+                + "settlement.");
+        List<FollowersView.Follower> followers = ledger.followers(LEADER, 100).orElseThrow().followers();
+        expect("ivan paid", followers.get(0).assets().get(0).profitSharePaid(), "16.92125");
+        expect("judy paid what her available allowed", followers.get(1).assets().get(0).profitSharePaid(), "0.25289778");
+        expect("judy still owes 33.66528818 - 0.25289778", followers.get(1).assets().get(0).profitShareOwed(), "33.4123904");
+        expect("kim paid", followers.get(2).assets().get(0).profitSharePaid(), "4.6075");
+        PerformanceView elite = ledger.performance(LEADER + ":ELITE").orElseThrow();
+        out.println();
+        ViewText.performance(elite, out);
+        expect(LEADER + "'s profit share received", elite.profitShare(), "21.78164778");
+        expect(LEADER + "'s realized PnL", elite.realizedPnl(), "350");
+    }
+
+    private static RecordFill lead(String id, Side side, String quantity, String price, String fee) {
+        return new RecordFill("demo-" + id, LEADER + ":ELITE", BTCUSDT, side, d(quantity), d(price), d(fee), 10,
+                MarginMode.ISOLATED);
     }
 
     /** Balance, risk and performance of one account, at one moment. */
