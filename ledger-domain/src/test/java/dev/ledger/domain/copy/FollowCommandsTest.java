@@ -278,7 +278,7 @@ class FollowCommandsTest {
 
         @Test
         void refusesAnAmountMaxTotalMarginOrMaxLossBreakingTheNumbersRules() {
-            for (String bad : new String[]{"0", "-1", "0.000000001", "1000000000000000.00000001"}) {
+            for (String bad : new String[]{"0", "-1", "0.000000001", "100.000000000", "1000000000000000.00000001"}) {
                 refused(Follow.byAmount(id(), "bob", "alice", d(bad)), RejectionCode.INVALID_AMOUNT);
                 refused(Follow.byAmount(id(), "bob", "alice", d("100")).withMaxTotalMargin(d(bad)),
                         RejectionCode.INVALID_AMOUNT);
@@ -720,6 +720,11 @@ class FollowCommandsTest {
                     d("50000"), null, "carl")).get(0);
             assertThat(funding.leader()).isNull();
             assertThat(funding.quantity()).isEqualByComparingTo("0.01");
+            // ignored, but still checked for form
+            refused(new SettleFunding(id(), "bob:FUTURES", BTC, d("0.001"), d("50000"), null, "no good"),
+                    RejectionCode.INVALID_ACCOUNT);
+            refused(new RecordFill(id(), "bob:FUTURES", BTC, SELL, d("0.01"), d("50000"), d("0"), 10, ISOLATED, null,
+                    "no good"), RejectionCode.INVALID_ACCOUNT);
         }
 
         private RecordFill fill(String symbol, Side side, String quantity, String leader) {
