@@ -6,6 +6,7 @@ import dev.ledger.api.read.ReadModels;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreSettings;
 import dev.ledger.api.write.BoundedAggregateCache;
+import dev.ledger.api.write.CachePreloader;
 import dev.ledger.api.write.GroupCommitWriter;
 import dev.ledger.api.write.LedgerAggregateRepository;
 import org.axonframework.common.caching.Cache;
@@ -167,8 +168,9 @@ public final class Ledger implements AutoCloseable {
             MarketCommandHandler marketHandler = new MarketCommandHandler(
                     new EventSourcedAggregates<>(Market.class, marketRepository, storedInEventStore, aggregateCache));
             new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
-            EventSourcedAggregates<Account> accounts =
-                    new EventSourcedAggregates<>(Account.class, accountRepository, storedInEventStore, aggregateCache);
+            EventSourcedAggregates<Account> accounts = new EventSourcedAggregates<>(Account.class, accountRepository,
+                    storedInEventStore, aggregateCache,
+                    new CachePreloader<>(Account.class, store, aggregateCache, eventStore, snapshots));
             CopyTradingHandler copyTrading = new CopyTradingHandler(accounts, new EventSourcedAggregates<>(
                     LeaderBook.class, leaderBookRepository, storedInEventStore, aggregateCache), marketHandler::current);
             new AnnotationCommandHandlerAdapter<>(copyTrading).subscribe(commandBus);

@@ -7,6 +7,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStora
 import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -27,6 +28,7 @@ public final class LedgerStore implements AutoCloseable {
     private final boolean ownsDataSource;
     private final JdbcTransactions transactions;
     private final Serializer serializer;
+    private final EventUpcasterChain upcasters = EventUpcasters.chain();
     private final JdbcEventStorageEngine eventStorage;
     private final JdbcSagaStore sagaStore;
     private final String nodeId = nodeName();
@@ -43,7 +45,7 @@ public final class LedgerStore implements AutoCloseable {
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer)
                 .persistenceExceptionResolver(new SqlStateDuplicateKeyResolver())
-                .upcasterChain(EventUpcasters.chain())
+                .upcasterChain(upcasters)
                 .appendEvents((connection, schema, dataType, events, eventSerializer, timestampWriter) -> {
                     appendLock(connection);
                     return JdbcEventStorageEngineStatements.appendEvents(
@@ -113,6 +115,11 @@ public final class LedgerStore implements AutoCloseable {
 
     public Serializer serializer() {
         return serializer;
+    }
+
+    /** The upcasters the event storage reads stored events through. */
+    public EventUpcasterChain upcasters() {
+        return upcasters;
     }
 
     public JdbcEventStorageEngine eventStorage() {

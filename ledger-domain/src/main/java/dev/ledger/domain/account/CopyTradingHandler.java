@@ -99,7 +99,9 @@ public class CopyTradingHandler {
         MarketState marketNow = market.get();
         Map<String, BigDecimal> received = new TreeMap<>();
         Map<String, Integer> payers = new TreeMap<>();
-        for (String copierName : book.invoke(LeaderBook::pairs)) {
+        List<String> pairs = book.invoke(LeaderBook::pairs);
+        accounts.preload(copyAccounts(pairs));
+        for (String copierName : pairs) {
             Aggregate<Account> copier = copyAccountOf(copierName, command.leader());
             for (AssetAmount payment : copier.invoke(a -> a.settleProfitShare(command.leader(), leaderAccountId, marketNow))) {
                 received.merge(payment.asset(), payment.amount(), BigDecimal::add);
@@ -125,6 +127,7 @@ public class CopyTradingHandler {
         if (copiers.isEmpty()) {
             return;
         }
+        accounts.preload(copyAccounts(copiers));
         List<Account.FollowEnd> ended = new ArrayList<>();
         List<String> released = new ArrayList<>();
         for (String copierName : copiers) {
@@ -150,6 +153,14 @@ public class CopyTradingHandler {
             return;
         }
         leaderBook(end.leader()).execute(b -> b.left(copier, FollowEndReason.LOSS_LIMIT, end.stillMirrored()));
+    }
+
+    private static List<String> copyAccounts(List<String> copiers) {
+        List<String> ids = new ArrayList<>(copiers.size());
+        for (String copier : copiers) {
+            ids.add(AccountId.of(copier, AccountType.COPY).toString());
+        }
+        return ids;
     }
 
     private Aggregate<LeaderBook> leaderBook(String leader) {

@@ -7,8 +7,11 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +31,7 @@ public final class EventSourcedAggregates<T> {
     private final Repository<T> repository;
     private final Predicate<String> storedInEventStore;
     private final Cache cache;
+    private final AggregatePreloader preloader;
 
     /**
      * @param storedInEventStore whether the event store holds committed events of an aggregate id (one
@@ -35,10 +39,36 @@ public final class EventSourcedAggregates<T> {
      */
     public EventSourcedAggregates(Class<T> type, Repository<T> repository, Predicate<String> storedInEventStore,
                                   Cache cache) {
+        this(type, repository, storedInEventStore, cache, AggregatePreloader.NONE);
+    }
+
+    /** With a preloader that fills {@code cache} in bulk (see {@link #preload}). */
+    public EventSourcedAggregates(Class<T> type, Repository<T> repository, Predicate<String> storedInEventStore,
+                                  Cache cache, AggregatePreloader preloader) {
         this.createdInGroupKey = EventSourcedAggregates.class.getName() + ".created." + type.getName();
         this.repository = Objects.requireNonNull(repository, "repository");
         this.storedInEventStore = Objects.requireNonNull(storedInEventStore, "storedInEventStore");
         this.cache = cache;
+        this.preloader = Objects.requireNonNull(preloader, "preloader");
+    }
+
+    /**
+     * Brings the aggregates {@code ids} into memory in bulk before a command touches each of them (a fan-out
+     * to many copiers). Without a preloader, or for aggregates already in memory, it does nothing.
+     */
+    public void preload(Collection<String> ids) {
+        if (cache == null) {
+            return;
+        }
+        List<String> missing = new ArrayList<>();
+        for (String id : ids) {
+            if (!cache.containsKey(id) && !createdInGroup().contains(id)) {
+                missing.add(id);
+            }
+        }
+        if (!missing.isEmpty()) {
+            preloader.preload(missing);
+        }
     }
 
     /** For tests with Axon's fixtures: existence as the given event store knows it. */
