@@ -66,7 +66,7 @@ public final class LedgerStore implements AutoCloseable {
         config.setJdbcUrl(settings.jdbcUrl());
         config.setUsername(settings.user());
         config.setPassword(settings.password());
-        config.setMaximumPoolSize(12);
+        config.setMaximumPoolSize(20);
         config.setPoolName("ledger");
         config.setAutoCommit(true);
         HikariDataSource pool;
