@@ -259,6 +259,7 @@ public final class DemoScenario {
     }
 
     static final String LEADER = "nora";
+    static final String XBTUSDT = "XBTUSDT";
     static final String[] COPIERS = {"ivan", "judy", "kim"};
 
     /**
@@ -270,7 +271,10 @@ public final class DemoScenario {
         heading("8. Copy trading: " + LEADER + " leads, " + String.join(", ", COPIERS) + " copy");
         out.println("Every fill of " + LEADER + ":ELITE is mirrored, inside the same command, into each follower's COPY "
                 + "account, sized by the follower's settings; the outcome per follower is recorded.");
-        expectAccepted("mark price BTCUSDT 50000", new UpdateMarkPrice("demo-mark-50000", BTCUSDT, d("50000")));
+        // A symbol of its own, so that the act's marks leave alice's BTCUSDT figures as they were.
+        expectAccepted("list XBTUSDT (settled in USDT, mmr 0.005, max leverage 100)",
+                new ConfigureSymbol("demo-symbol-xbt", XBTUSDT, USDT, d("0.005"), 100));
+        expectAccepted("mark price XBTUSDT 50000", new UpdateMarkPrice("demo-mark-50000", XBTUSDT, d("50000")));
         String[][] funds = {{LEADER, "ELITE", "20000", "10000"}, {"ivan", "COPY", "5000", "2000"},
                 {"judy", "COPY", "5000", "3000"}, {"kim", "COPY", "600", "600"}};
         for (String[] f : funds) {
@@ -290,9 +294,9 @@ public final class DemoScenario {
         expectRefused(RejectionCode.SELF_FOLLOW, LEADER + " tries to follow " + LEADER,
                 Follow.byRatio("demo-follow-self", LEADER, LEADER, d("1")));
 
-        expectAccepted("L1 " + LEADER + ": BUY 0.2 BTC at 50000, 10x ISOLATED, fee 5", lead("L1", Side.BUY, "0.2", "50000", "5"));
-        expectAccepted("L2 " + LEADER + ": BUY 0.1 BTC at 52000, fee 2.6", lead("L2", Side.BUY, "0.1", "52000", "2.6"));
-        expectAccepted("mark price BTCUSDT 53000", new UpdateMarkPrice("demo-mark-53000", BTCUSDT, d("53000")));
+        expectAccepted("L1 " + LEADER + ": BUY 0.2 XBT at 50000, 10x ISOLATED, fee 5", lead("L1", Side.BUY, "0.2", "50000", "5"));
+        expectAccepted("L2 " + LEADER + ": BUY 0.1 XBT at 52000, fee 2.6", lead("L2", Side.BUY, "0.1", "52000", "2.6"));
+        expectAccepted("mark price XBTUSDT 53000", new UpdateMarkPrice("demo-mark-53000", XBTUSDT, d("53000")));
         expectAccepted("L3 " + LEADER + ": SELL 0.15 of her 0.3 at 53000, fee 3.975 (a partial close)",
                 lead("L3", Side.SELL, "0.15", "53000", "3.975"));
         for (String copier : COPIERS) {
@@ -309,11 +313,11 @@ public final class DemoScenario {
                 == CopyReason.INSUFFICIENT_MARGIN, true);
         expect("judy's L3 close: rounddown8(0.29615384 x 0.15 / 0.3)", judy.get(2).quantity(), "0.14807692");
 
-        expectAccepted("judy trades on her own in COPY: BUY 0.488 BTC at 53000, 10x (margin 2586.4)",
-                new RecordFill("demo-judy-own", "judy:COPY", BTCUSDT, Side.BUY, d("0.488"), d("53000"), BigDecimal.ZERO,
+        expectAccepted("judy trades on her own in COPY: BUY 0.488 XBT at 53000, 10x (margin 2586.4)",
+                new RecordFill("demo-judy-own", "judy:COPY", XBTUSDT, Side.BUY, d("0.488"), d("53000"), BigDecimal.ZERO,
                         10, MarginMode.ISOLATED));
         expectRefused(RejectionCode.COPY_MANAGED, "judy tries to add to her copy of " + LEADER + " by hand",
-                new RecordFill("demo-judy-managed", "judy:COPY", BTCUSDT, Side.BUY, d("0.01"), d("53000"), BigDecimal.ZERO,
+                new RecordFill("demo-judy-managed", "judy:COPY", XBTUSDT, Side.BUY, d("0.01"), d("53000"), BigDecimal.ZERO,
                         10, MarginMode.ISOLATED, Book.PERSONAL, LEADER));
         expectAccepted("settle " + LEADER + "'s profit share", new SettleProfitShare("demo-settle", LEADER));
         out.println();
@@ -335,7 +339,7 @@ public final class DemoScenario {
     }
 
     private static RecordFill lead(String id, Side side, String quantity, String price, String fee) {
-        return new RecordFill("demo-" + id, LEADER + ":ELITE", BTCUSDT, side, d(quantity), d(price), d(fee), 10,
+        return new RecordFill("demo-" + id, LEADER + ":ELITE", XBTUSDT, side, d(quantity), d(price), d(fee), 10,
                 MarginMode.ISOLATED);
     }
 
