@@ -17,13 +17,16 @@ import java.util.List;
  * @param rebuild                every read model rebuilt verify-only from that table, beside the raw read
  * @param markTicks              durable mark-price ticks on a symbol with many open positions beside one with none
  * @param fanOuts                one lead fill mirrored to N copiers, per N, beside the raw insert of as many rows
+ * @param followQueries          the copy-trading queries on the fan-outs' leaders and copiers
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
                           TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
-                          RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts) {
+                          RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts,
+                          List<FollowQueryRun> followQueries) {
 
     public BenchReport {
         fanOuts = List.copyOf(fanOuts);
+        followQueries = List.copyOf(followQueries);
     }
 
     /**
@@ -32,9 +35,17 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
      * copier (flat across sizes when the cost grows linearly), the average payload of the rows it wrote, and the
      * raw limit: that many rows of that payload inserted by plain JDBC in one transaction.
      */
-    public record FanOutRun(int copiers, int fanOuts, double medianMillis, double fastestMillis,
+    public record FanOutRun(String leader, int copiers, int fanOuts, double medianMillis, double fastestMillis,
                             double mirroredEventsPerSecond, double microsPerCopier, int payloadBytes,
                             double rawRowsPerSecond, double vsRawInsert) {
+    }
+
+    /**
+     * The copy-trading queries on the fan-out's data, once the read models have caught up: {@code query
+     * followers} of a leader with {@code followers} followers, and {@code query follows} of one of them, each the
+     * median of 5 runs.
+     */
+    public record FollowQueryRun(String leader, int followers, double followersQueryMillis, double followsQueryMillis) {
     }
 
     /**

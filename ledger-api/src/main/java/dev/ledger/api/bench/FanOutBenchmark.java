@@ -138,10 +138,38 @@ final class FanOutBenchmark {
         int payloadBytes = averageTradeCopiedPayload(headBefore);
         double mirroredPerSecond = Figures.rate(copiers, medianSeconds);
         BenchReport.RawInsertRun raw = rawInsertOf(copiers, payloadBytes);
-        return new BenchReport.FanOutRun(copiers, timed.length, Figures.seconds(medianSeconds) * 1000,
+        return new BenchReport.FanOutRun(leader, copiers, timed.length, Figures.seconds(medianSeconds) * 1000,
                 Figures.seconds(minSeconds) * 1000, mirroredPerSecond,
                 Figures.ratio(medianSeconds * 1e6, copiers), payloadBytes, raw.rowsPerSecond(),
                 Figures.ratio(mirroredPerSecond, raw.rowsPerSecond()));
+    }
+
+    /**
+     * Times {@code query followers} of each fan-out's leader and {@code query follows} of its first copier on a
+     * ledger whose read models run and have caught up (median of 5 each).
+     */
+    static List<BenchReport.FollowQueryRun> timeQueries(Ledger withReadModels, List<BenchReport.FanOutRun> runs) {
+        List<BenchReport.FollowQueryRun> times = new ArrayList<>();
+        for (BenchReport.FanOutRun run : runs) {
+            String copier = run.leader().substring(0, run.leader().indexOf("-")) + "-c0";
+            double followers = medianMillis(() -> withReadModels.followers(run.leader(), run.copiers()).orElseThrow());
+            double follows = medianMillis(() -> withReadModels.follows(copier));
+            times.add(new BenchReport.FollowQueryRun(run.leader(), run.copiers(), followers, follows));
+        }
+        return times;
+    }
+
+    private static double medianMillis(Runnable query) {
+        long[] nanos = new long[5];
+        query.run();
+        for (int i = 0; i < nanos.length; i++) {
+            long started = System.nanoTime();
+            query.run();
+            nanos[i] = System.nanoTime() - started;
+        }
+        Arrays.sort(nanos);
+        // Milliseconds to the microsecond: a small query answers in well under one.
+        return Math.round(nanos[nanos.length / 2] / 1e3) / 1e3;
     }
 
     /** The raw limit for {@code rows} rows of {@code payloadBytes}: one transaction, batched statements. */

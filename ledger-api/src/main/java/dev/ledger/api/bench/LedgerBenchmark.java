@@ -99,6 +99,20 @@ public final class LedgerBenchmark {
         this.progress = Objects.requireNonNull(progress, "progress");
     }
 
+    /**
+     * The copy-trading queries timed on {@code withReadModels} (a ledger on the same store whose read models run)
+     * for the fan-outs of {@code report}, after waiting for its read models to catch up; the report with them.
+     */
+    public static BenchReport withFollowQueries(BenchReport report, Ledger withReadModels) {
+        if (report.fanOuts().isEmpty()) {
+            return report;
+        }
+        withReadModels.awaitReadModels();
+        return new BenchReport(report.store(), report.conditions(), report.rawOneRowPerCommit(), report.rawBatched(),
+                report.ledgerOneCaller(), report.ledgerConcurrentCallers(), report.rawRead(), report.rebuild(),
+                report.markTicks(), report.fanOuts(), FanOutBenchmark.timeQueries(withReadModels, report.fanOuts()));
+    }
+
     public BenchReport run() {
         BenchReport.RawInsertRun rawOneRowPerCommit;
         BenchReport.RawInsertRun rawBatched;
@@ -146,6 +160,6 @@ public final class LedgerBenchmark {
                 + "; raw rows carry a " + RawInsertBenchmark.PAYLOAD_BYTES + "-byte payload; the read side reads every "
                 + "event in the store, the rebuild one read model after the other";
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
-                rawRead, rebuild, markTicks, fanOuts);
+                rawRead, rebuild, markTicks, fanOuts, List.of());
     }
 }

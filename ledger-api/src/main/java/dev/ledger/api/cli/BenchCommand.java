@@ -79,10 +79,19 @@ final class BenchCommand implements Callable<Integer> {
         StoreSettings settings = store.given() ? store.named() : FreshStore.embedded(BENCH_DIRECTORY);
         BenchReport report;
         // Read models off: the figures are the write path's, not shared with projection work.
-        try (Ledger ledger = StoreOptions.builder(settings).startReadModels(false).build()) {
-            report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers).withOpenPositions(positions)
-                    .withFanOutCopiers(fanOutCopiers),
-                    step -> progress.show("bench: " + step)).run();
+        try {
+            try (Ledger ledger = StoreOptions.builder(settings).startReadModels(false).build()) {
+                report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers)
+                        .withOpenPositions(positions).withFanOutCopiers(fanOutCopiers),
+                        step -> progress.show("bench: " + step)).run();
+            }
+            if (!report.fanOuts().isEmpty()) {
+                // The queries need the read models: a ledger that runs them catches up on everything written above.
+                progress.show("bench: read models catching up for the copy-trading queries");
+                try (Ledger ledger = StoreOptions.builder(settings).build()) {
+                    report = LedgerBenchmark.withFollowQueries(report, ledger);
+                }
+            }
         } finally {
             progress.done();
         }
@@ -146,6 +155,16 @@ final class BenchCommand implements Callable<Integer> {
                         rate(run.rawRowsPerSecond()), ratio(run.vsRawInsert()));
             }
             fan.print(out, "  ");
+            if (!report.followQueries().isEmpty()) {
+                out.println();
+                out.println("copy-trading queries, read models caught up (median of 5)");
+                TextTable queries = TextTable.withLabelColumn("followers", "query followers ms", "query follows ms");
+                for (BenchReport.FollowQueryRun run : report.followQueries()) {
+                    queries.row(count(run.followers()), String.format(Locale.ROOT, "%.1f", run.followersQueryMillis()),
+                            String.format(Locale.ROOT, "%.1f", run.followsQueryMillis()));
+                }
+                queries.print(out, "  ");
+            }
         }
     }
 

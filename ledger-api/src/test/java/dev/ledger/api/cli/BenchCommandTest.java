@@ -80,6 +80,13 @@ class BenchCommandTest {
             assertThat(run.get("vsRawInsert").asDouble()).as(run.toString()).isPositive();
         }
 
+        JsonNode queries = report.get("followQueries");
+        assertThat(queries.findValuesAsText("followers")).containsExactly("15", "40");
+        for (JsonNode run : queries) {
+            assertThat(run.get("followersQueryMillis").asDouble()).as(run.toString()).isPositive();
+            assertThat(run.get("followsQueryMillis").asDouble()).as(run.toString()).isPositive();
+        }
+
         JsonNode ticks = report.get("markTicks");
         assertThat(ticks.get("openPositions").asInt()).isEqualTo(50);
         assertThat(ticks.get("ticks").asInt()).isPositive();

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A writer killed with SIGKILL at a random moment of a long {@code ledger apply}, and the same file
  * sent again, round after round on one store: after every round each read model reaches the head of
- * the event store within a bounded wait and equals a rebuild from the events, and the balances equal
+ * the event store within a bounded wait and equals a rebuild from the events; at the end the balances equal
  * those folded from the raw events. The killed process is a child JVM running the command line; it owns
  * the store (the H2 file, or its PostgreSQL connections) when it dies. {@code -Dcrash.rounds=N} changes
  * the number of rounds.
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadModelCrashIT {
 
     private static final int ROUNDS = Integer.getInteger("crash.rounds", 20);
-    private static final int COMMANDS = 1_200;
+    private static final int COMMANDS = 600;
 
     @OnEveryStore
     void readModelsCatchUpAndEqualARebuildAfterEveryKilledApply(StoreKind kind, @TempDir Path directory)
@@ -51,8 +51,8 @@ class ReadModelCrashIT {
             Path file = MixedCommandFile.write(directory.resolve("round-" + round + ".jsonl"), lines);
 
             Process child = startApply(file, settings, directory.resolve("round-" + round + ".log"));
-            // The JVM starts in about a second and the apply takes a few: a kill anywhere in between.
-            long killAfterMillis = 800 + random.nextInt(3_000);
+            // The JVM starts in about a second and the apply takes one or two more: a kill anywhere in between.
+            long killAfterMillis = 700 + random.nextInt(2_000);
             if (!child.waitFor(killAfterMillis, TimeUnit.MILLISECONDS)) {
                 child.destroyForcibly();
                 killedMidApply++;
@@ -73,9 +73,11 @@ class ReadModelCrashIT {
                     assertThat(rebuilder.rebuild(name, true, ProjectionRebuilder.Progress.NONE).differences())
                             .as("round %d: live read model %s against its rebuild", round, name).isEmpty();
                 }
-                Recomputed folded = Recomputed.fold(RawEvents.accountEvents(ledger.store().dataSource()));
-                assertThat(Recomputed.readModel(ledger, folded.accounts())).as("round %d: balances", round)
-                        .isEqualTo(folded.balances());
+                if (round == ROUNDS - 1) {
+                    // Once, over the whole history: the balances equal those folded from the raw events.
+                    Recomputed folded = Recomputed.fold(RawEvents.accountEvents(ledger.store().dataSource()));
+                    assertThat(Recomputed.readModel(ledger, folded.accounts())).as("balances").isEqualTo(folded.balances());
+                }
             }
         }
         System.out.printf("ReadModelCrashIT on %s: %d of %d applies killed in the middle%n", kind, killedMidApply, ROUNDS);
