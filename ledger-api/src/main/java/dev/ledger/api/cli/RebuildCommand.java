@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "rebuild", description = {
         "Rebuilds read models from the event store (all by default), or with --verify compares them with the live ones.",
-        "Each read model (or those named with --projection) is replayed into shadow tables while the live one keeps "
-                + "serving, then switched in one transaction at the live model's position; interrupted, it leaves the "
-                + "live model untouched.",
+        "Every read model (or those named with --projection) is replayed into shadow tables, all in one pass over the "
+                + "events, while the live ones keep serving; then each is switched in one transaction at its live "
+                + "position; interrupted, it leaves the live models untouched.",
         "With --verify nothing is switched: the rebuilt model is compared with the live one at the same position and "
                 + "the rows that differ are listed (at most 50 per table and side); exit status 1 if any differ.",
         "Other ledger processes may keep running. Progress (events, rate, time left) shows on standard error when it "
@@ -91,10 +91,11 @@ final class RebuildCommand implements Callable<Integer> {
         // processor fails, and the rebuild must not wait for it. The rebuild reads their committed positions.
         try (Ledger ledger = StoreOptions.builder(store.settings()).startReadModels(false).build()) {
             ProjectionRebuilder rebuilder = new ProjectionRebuilder(ledger.store());
-            for (String name : names) {
-                ProjectionRebuilder.Result result = rebuilder.rebuild(name, verify,
-                        (projection, done, total, rate) -> progress.show(status(projection, done, total, rate)));
-                progress.done();
+            // One pass over the events for all the chosen read models; then each switches on its own.
+            List<ProjectionRebuilder.Result> results = rebuilder.rebuildAll(names, verify,
+                    (projection, done, total, rate) -> progress.show(status(projection, done, total, rate)));
+            progress.done();
+            for (ProjectionRebuilder.Result result : results) {
                 double seconds = result.took().toNanos() / 1e9;
                 rebuilt.add(new Rebuilt(result.projection(), result.events(), result.position(), round(seconds, 3),
                         round(result.events() / Math.max(seconds, 1e-9), 0), result.switched(), result.differences()));

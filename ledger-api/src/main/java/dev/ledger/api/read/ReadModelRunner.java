@@ -2,10 +2,9 @@ package dev.ledger.api.read;
 
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
+import dev.ledger.api.store.StoredEventReader;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -15,15 +14,11 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Keeps one read model up to date, on a thread of its own. Each round is one transaction: lock the read
@@ -208,14 +203,14 @@ final class ReadModelRunner {
             heldElsewhere = false;
             long from = locked.getAsLong();
             position = from;
-            List<TrackedEventMessage<?>> events = read(from);
+            List<StoredEventReader.Indexed> events = store.eventReader().after(connection, from, batchSize);
             if (events.isEmpty()) {
                 transaction.rollback();
                 done = true;
                 return 0;
             }
             apply(events);
-            long last = indexOf(events.get(events.size() - 1));
+            long last = events.get(events.size() - 1).globalIndex();
             ReadModelPositions.advance(connection, name, last, store.nodeId(), clock.millis());
             transaction.commit();
             done = true;
@@ -236,23 +231,11 @@ final class ReadModelRunner {
         }
     }
 
-    private List<TrackedEventMessage<?>> read(long after) {
-        GapAwareTrackingToken token = after < 0 ? null : GapAwareTrackingToken.newInstance(after, Collections.emptySet());
-        List<TrackedEventMessage<?>> events = new ArrayList<>(Math.min(batchSize, 1024));
-        try (Stream<? extends TrackedEventMessage<?>> stream = store.eventStorage().readEvents(token, false)) {
-            Iterator<? extends TrackedEventMessage<?>> iterator = stream.iterator();
-            while (events.size() < batchSize && iterator.hasNext()) {
-                events.add(iterator.next());
-            }
-        }
-        return events;
-    }
-
-    private void apply(List<TrackedEventMessage<?>> events) throws Exception {
+    private void apply(List<StoredEventReader.Indexed> events) throws Exception {
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(new GenericMessage<>("read model " + name));
         try {
-            for (TrackedEventMessage<?> event : events) {
-                handler.handle(event);
+            for (StoredEventReader.Indexed event : events) {
+                handler.handle(event.event());
             }
             unitOfWork.commit();
         } catch (Exception | Error e) {
@@ -261,11 +244,6 @@ final class ReadModelRunner {
             }
             throw e;
         }
-    }
-
-    private static long indexOf(TrackedEventMessage<?> event) {
-        return event.trackingToken().position().orElseThrow(() ->
-                new IllegalStateException("event " + event.getIdentifier() + " has no global index"));
     }
 
     // ---------------------------------------------------------------- what the supervisor sees and does

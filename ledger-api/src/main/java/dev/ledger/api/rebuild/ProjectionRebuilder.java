@@ -3,14 +3,12 @@ package dev.ledger.api.rebuild;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreException;
+import dev.ledger.api.store.StoredEventReader;
 import dev.ledger.api.read.ReadModelPositions;
 import dev.ledger.projections.ProjectionCatalog;
 import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -22,14 +20,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
- * Rebuilds a read model from the event store without ever showing readers a half-built one:
+ * Rebuilds read models from the event store without ever showing readers a half-built one. Several read
+ * models rebuild in one pass over the events (each event read and deserialized once, applied to every one of
+ * them), then each switches on its own:
  * <ol>
  *     <li>replays every event into the projection's shadow ({@code _rebuild}) tables, in batched
  *     transactions, while the live tables keep serving and writers keep appending;</li>
@@ -70,18 +67,44 @@ public final class ProjectionRebuilder {
     }
 
     /**
-     * Rebuilds {@code name}. With {@code verifyOnly} it compares the rebuilt model with the live one at the
-     * same position and lists the differences, leaving the live model as it is.
+     * Rebuilds {@code name}. With {@code verifyOnly} it compares the rebuilt model with the live one at the same position and
+     * lists the differences, leaving the live model as it is.
      */
     public Result rebuild(String name, boolean verifyOnly, Progress progress) {
-        ProjectionCatalog.Projection projection = ProjectionCatalog.named(name).orElseThrow(() ->
-                new IllegalArgumentException("no read model named '" + name + "'; known: " + ProjectionCatalog.names()));
+        return rebuildAll(List.of(name), verifyOnly, progress).get(0);
+    }
+
+    /**
+     * Rebuilds the read models {@code names} in one pass over the events, then switches (or, with
+     * {@code verifyOnly}, compares) each of them at its own live position. Results in the order of the names.
+     */
+    public List<Result> rebuildAll(List<String> names, boolean verifyOnly, Progress progress) {
         long started = System.nanoTime();
-        Object shadow = projection.create(ReadModelTables.shadow(transactions));
-        AnnotationEventHandlerAdapter handler = new AnnotationEventHandlerAdapter(shadow);
-        inTransaction(connection -> clearShadow(connection, projection));
-        Replay replay = new Replay(projection.name(), handler, progress, store.headIndex());
-        replay.until(Long.MAX_VALUE);
+        List<Target> targets = new ArrayList<>();
+        for (String name : names) {
+            ProjectionCatalog.Projection projection = ProjectionCatalog.named(name).orElseThrow(() ->
+                    new IllegalArgumentException("no read model named '" + name + "'; known: " + ProjectionCatalog.names()));
+            targets.add(new Target(projection, new AnnotationEventHandlerAdapter(
+                    projection.create(ReadModelTables.shadow(transactions)))));
+        }
+        inTransaction(connection -> {
+            for (Target target : targets) {
+                clearShadow(connection, target.projection());
+            }
+        });
+        String label = targets.size() == 1 ? targets.get(0).projection().name() : targets.size() + " read models";
+        Replay shared = new Replay(label, targets, progress, store.headIndex());
+        shared.until(Long.MAX_VALUE);
+        List<Result> results = new ArrayList<>();
+        for (Target target : targets) {
+            Replay replay = shared.continuedFor(target);
+            results.add(switchWithRetries(target.projection(), replay, verifyOnly, started));
+        }
+        return results;
+    }
+
+    private Result switchWithRetries(ProjectionCatalog.Projection projection, Replay replay, boolean verifyOnly,
+                                     long started) {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= SWITCH_ATTEMPTS; attempt++) {
             try {
@@ -96,8 +119,8 @@ public final class ProjectionRebuilder {
                 pause(attempt);
             }
         }
-        throw new StoreException("could not switch read model " + name + " after " + SWITCH_ATTEMPTS + " attempts",
-                lastFailure);
+        throw new StoreException("could not switch read model " + projection.name() + " after " + SWITCH_ATTEMPTS
+                + " attempts", lastFailure);
     }
 
     private Result switchOver(ProjectionCatalog.Projection projection, Replay replay, boolean verifyOnly, long started) {
@@ -111,7 +134,7 @@ public final class ProjectionRebuilder {
             // A read model that never ran has no rows yet: the rebuilt one takes over at the head.
             long target = livePosition >= 0 ? livePosition : store.headIndex();
             if (replay.position() > target) {
-                // The live processor is behind the replay (stopped, or lagging): the rebuilt model must be
+                // The live runner is behind the replay (stopped, or lagging): the rebuilt model must be
                 // at its position exactly, so replay again from the start up to it, in this transaction.
                 clearShadow(connection, projection);
                 replay.restart();
@@ -149,21 +172,33 @@ public final class ProjectionRebuilder {
         }
     }
 
-    /** Replays events into the shadow projection, remembering how far it got. */
+    /** A read model being rebuilt: its projection and the handler of its shadow instance. */
+    private record Target(ProjectionCatalog.Projection projection, AnnotationEventHandlerAdapter handler) {
+    }
+
+    /** Replays events into the shadow projections, remembering how far it got. */
     private final class Replay {
-        private final String name;
-        private final AnnotationEventHandlerAdapter handler;
+        private final String label;
+        private final List<Target> targets;
         private final Progress progress;
         private final long total;
         private final long startedNanos = System.nanoTime();
         private long position = -1;
         private long events;
 
-        private Replay(String name, AnnotationEventHandlerAdapter handler, Progress progress, long head) {
-            this.name = name;
-            this.handler = handler;
+        private Replay(String label, List<Target> targets, Progress progress, long head) {
+            this.label = label;
+            this.targets = List.copyOf(targets);
             this.progress = progress;
             this.total = Math.max(head + 1, 0);
+        }
+
+        /** A replay of {@code target} alone that goes on from where this one got. */
+        Replay continuedFor(Target target) {
+            Replay replay = new Replay(target.projection().name(), List.of(target), progress, total - 1);
+            replay.position = position;
+            replay.events = events;
+            return replay;
         }
 
         long position() {
@@ -185,37 +220,56 @@ public final class ProjectionRebuilder {
             return events;
         }
 
-        /** Replays every event after {@link #position()} up to {@code last} (inclusive), in batches. */
+        /**
+         * Replays every event after {@link #position()} up to {@code last} (inclusive). Inside a transaction (a
+         * switch) it reads and applies on that transaction's connection; otherwise it reads with a cursor of its
+         * own and applies each batch in a transaction of its own.
+         */
         void until(long last) {
-            boolean joined = transactions.inTransaction();
-            TrackingToken from = position < 0 ? null : GapAwareTrackingToken.newInstance(position, Collections.emptySet());
-            try (Stream<? extends TrackedEventMessage<?>> stream = store.eventStorage().readEvents(from, false)) {
-                Iterator<? extends TrackedEventMessage<?>> events = stream.iterator();
-                List<TrackedEventMessage<?>> batch = new ArrayList<>(BATCH);
-                while (events.hasNext()) {
-                    TrackedEventMessage<?> event = events.next();
-                    long index = event.trackingToken().position().orElseThrow();
-                    if (index > last) {
-                        break;
+            if (transactions.inTransaction()) {
+                try (Connection connection = transactions.getConnection()) {
+                    while (position < last) {
+                        List<StoredEventReader.Indexed> batch = store.eventReader().after(connection, position, BATCH);
+                        batch = upTo(batch, last);
+                        if (batch.isEmpty()) {
+                            return;
+                        }
+                        apply(batch, true);
                     }
-                    batch.add(event);
-                    if (batch.size() == BATCH) {
-                        apply(batch, joined);
-                        batch.clear();
-                    }
+                } catch (SQLException e) {
+                    throw new StoreException("cannot read the events of " + label, e);
                 }
-                if (!batch.isEmpty()) {
-                    apply(batch, joined);
+                return;
+            }
+            try (Connection cursor = store.dataSource().getConnection()) {
+                cursor.setAutoCommit(false);
+                try {
+                    store.eventReader().scan(cursor, position, last, BATCH, batch -> apply(batch, false));
+                } finally {
+                    cursor.rollback();
+                    cursor.setAutoCommit(true);
                 }
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the events of " + label, e);
             }
         }
 
-        private void apply(List<TrackedEventMessage<?>> batch, boolean joined) {
+        private List<StoredEventReader.Indexed> upTo(List<StoredEventReader.Indexed> batch, long last) {
+            int end = batch.size();
+            while (end > 0 && batch.get(end - 1).globalIndex() > last) {
+                end--;
+            }
+            return end == batch.size() ? batch : batch.subList(0, end);
+        }
+
+        private void apply(List<StoredEventReader.Indexed> batch, boolean joined) {
             Transaction transaction = joined ? null : transactions.startTransaction();
-            UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(new GenericMessage<>("rebuild " + name));
+            UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(new GenericMessage<>("rebuild " + label));
             try {
-                for (TrackedEventMessage<?> event : batch) {
-                    handler.handle(event);
+                for (StoredEventReader.Indexed event : batch) {
+                    for (Target target : targets) {
+                        target.handler().handle(event.event());
+                    }
                 }
                 unitOfWork.commit();
                 if (transaction != null) {
@@ -228,12 +282,12 @@ public final class ProjectionRebuilder {
                 if (transaction != null && transactions.inTransaction()) {
                     transaction.rollback();
                 }
-                throw new StoreException("replaying events into read model " + name + " failed", e);
+                throw new StoreException("replaying events into read model " + label + " failed", e);
             }
-            position = batch.get(batch.size() - 1).trackingToken().position().orElseThrow();
+            position = batch.get(batch.size() - 1).globalIndex();
             events += batch.size();
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
-            progress.update(name, position + 1, total, seconds > 0 ? events / seconds : 0);
+            progress.update(label, position + 1, total, seconds > 0 ? events / seconds : 0);
         }
     }
 

@@ -29,6 +29,7 @@ public final class LedgerStore implements AutoCloseable {
     private final JdbcTransactions transactions;
     private final Serializer serializer;
     private final EventUpcasterChain upcasters = EventUpcasters.chain();
+    private final StoredEventReader eventReader;
     private final JdbcEventStorageEngine eventStorage;
     private final JdbcSagaStore sagaStore;
     private final String nodeId = nodeName();
@@ -39,6 +40,7 @@ public final class LedgerStore implements AutoCloseable {
         LedgerSchema.migrate(dataSource);
         this.transactions = new JdbcTransactions(dataSource);
         this.serializer = JsonSerialization.serializer();
+        this.eventReader = new StoredEventReader(serializer, upcasters);
         this.eventStorage = JdbcEventStorageEngine.builder()
                 .connectionProvider(transactions)
                 .transactionManager(transactions)
@@ -115,6 +117,11 @@ public final class LedgerStore implements AutoCloseable {
 
     public Serializer serializer() {
         return serializer;
+    }
+
+    /** Reads the event table in index order, for read models and rebuilds. */
+    public StoredEventReader eventReader() {
+        return eventReader;
     }
 
     /** The upcasters the event storage reads stored events through. */

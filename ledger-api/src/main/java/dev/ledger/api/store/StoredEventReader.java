@@ -1,0 +1,111 @@
+package dev.ledger.api.store;
+
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackedDomainEventData;
+import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventsourcing.EventStreamUtils;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads the event table in global-index order, straight from JDBC: one query for a batch of events after a
+ * position (the read models), or one cursor over a range (a rebuild). Events come back upcast and lazily
+ * deserialized by Axon's own utilities, so a payload no handler asks for is never deserialized, and one
+ * payload asked for by several read models is deserialized once.
+ *
+ * <p>There is no gap bookkeeping: appends commit in global-index order (the append lock), so every event
+ * after a position that ever commits is visible by the time any later one is.
+ */
+public final class StoredEventReader {
+
+    private static final String COLUMNS = "globalindex, type, aggregateidentifier, sequencenumber, eventidentifier, "
+            + "timestamp, payloadtype, payloadrevision, payload, metadata";
+
+    /** One event with its global index. */
+    public record Indexed(long globalIndex, DomainEventMessage<?> event) {
+    }
+
+    private final Serializer serializer;
+    private final EventUpcaster upcasters;
+
+    public StoredEventReader(Serializer serializer, EventUpcaster upcasters) {
+        this.serializer = serializer;
+        this.upcasters = upcasters;
+    }
+
+    /** At most {@code limit} events after global index {@code after} (-1: from the first), on {@code connection}. */
+    public List<Indexed> after(Connection connection, long after, int limit) throws SQLException {
+        List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM domainevententry WHERE globalindex > ? ORDER BY globalindex LIMIT ?")) {
+            query.setLong(1, after);
+            query.setInt(2, limit);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    rows.add(data(row));
+                }
+            }
+        }
+        return events(rows);
+    }
+
+    /**
+     * Every event with a global index in ({@code after}, {@code upTo}], handed over in batches of
+     * {@code batchSize} in index order, read with one cursor (PostgreSQL needs the connection's auto-commit off
+     * for it to fetch {@code batchSize} rows at a time; the caller owns the connection).
+     */
+    public void scan(Connection connection, long after, long upTo, int batchSize, Consumer<List<Indexed>> batches)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM domainevententry WHERE globalindex > ? AND globalindex <= ? ORDER BY globalindex")) {
+            query.setFetchSize(batchSize);
+            query.setLong(1, after);
+            query.setLong(2, upTo);
+            try (ResultSet row = query.executeQuery()) {
+                List<TrackedEventData<?>> rows = new ArrayList<>(batchSize);
+                while (row.next()) {
+                    rows.add(data(row));
+                    if (rows.size() == batchSize) {
+                        batches.accept(events(rows));
+                        rows = new ArrayList<>(batchSize);
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    batches.accept(events(rows));
+                }
+            }
+        }
+    }
+
+    private static TrackedEventData<?> data(ResultSet row) throws SQLException {
+        long index = row.getLong(1);
+        return new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(index), new GenericDomainEventEntry<>(
+                row.getString(2), row.getString(3), row.getLong(4), row.getString(5), row.getString(6),
+                row.getString(7), row.getString(8), row.getBytes(9), row.getBytes(10)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Indexed> events(List<TrackedEventData<?>> rows) {
+        DomainEventStream stream = EventStreamUtils.upcastAndDeserializeDomainEvents(
+                rows.stream().map(r -> (TrackedDomainEventData<?>) r), serializer, upcasters);
+        List<Indexed> events = new ArrayList<>(rows.size());
+        while (stream.hasNext()) {
+            DomainEventMessage<?> event = stream.next();
+            long index = ((TrackedEventMessage<?>) event).trackingToken().position().orElseThrow();
+            events.add(new Indexed(index, event));
+        }
+        return events;
+    }
+}
