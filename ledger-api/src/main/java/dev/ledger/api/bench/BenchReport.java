@@ -10,7 +10,7 @@ import java.util.List;
  * @param store                  the store, password hidden
  * @param conditions             what was running and what was not, for reading the figures right
  * @param rawOneRowPerCommit     plain JDBC inserts of event-sized rows, one transaction each
- * @param rawBatched             the same rows, {@link LedgerBenchmark#RAW_BATCH_SIZE} per transaction
+ * @param rawBatched             the same rows batched, at the fastest of the batch sizes tried
  * @param ledgerOneCaller        transfers sent one after the other, each awaited
  * @param ledgerConcurrentCallers transfers sent by {@link LedgerBenchmark#CALLERS} threads at once
  * @param rawRead                plain JDBC read of the whole event table, every column, in index order
@@ -18,15 +18,17 @@ import java.util.List;
  * @param markTicks              durable mark-price ticks on a symbol with many open positions beside one with none
  * @param fanOuts                one lead fill mirrored to N copiers, per N, beside the raw insert of as many rows
  * @param followQueries          the copy-trading queries on the fan-outs' leaders and copiers
+ * @param rawBatchSizes          the raw batched insert at each batch size tried; {@code rawBatched} is the fastest
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
                           TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
                           RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts,
-                          List<FollowQueryRun> followQueries) {
+                          List<FollowQueryRun> followQueries, List<RawInsertRun> rawBatchSizes) {
 
     public BenchReport {
         fanOuts = List.copyOf(fanOuts);
         followQueries = List.copyOf(followQueries);
+        rawBatchSizes = List.copyOf(rawBatchSizes);
     }
 
     /**

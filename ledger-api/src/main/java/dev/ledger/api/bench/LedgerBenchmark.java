@@ -1,7 +1,19 @@
 package dev.ledger.api.bench;
 
+import dev.ledger.domain.event.EventMetadata;
+import dev.ledger.domain.event.TransferReceived;
+import dev.ledger.domain.event.TransferSent;
+import dev.ledger.domain.event.TransferSettled;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+
+import java.math.BigDecimal;
+
 import dev.ledger.api.Ledger;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,6 +32,8 @@ public final class LedgerBenchmark {
 
     public static final int CALLERS = 32;
     public static final int RAW_BATCH_SIZE = 1_000;
+    /** The batch sizes the raw insert tries; the fastest is the baseline. */
+    public static final int[] RAW_BATCH_SIZES = {100, 1_000, 5_000};
     /** Rows per round trip of the raw read of the event table. */
     public static final int RAW_READ_FETCH_SIZE = 1_000;
     /** Each caller has users of its own, so concurrent callers never queue on one account. */
@@ -110,22 +124,48 @@ public final class LedgerBenchmark {
         withReadModels.awaitReadModels();
         return new BenchReport(report.store(), report.conditions(), report.rawOneRowPerCommit(), report.rawBatched(),
                 report.ledgerOneCaller(), report.ledgerConcurrentCallers(), report.rawRead(), report.rebuild(),
-                report.markTicks(), report.fanOuts(), FanOutBenchmark.timeQueries(withReadModels, report.fanOuts()));
+                report.markTicks(), report.fanOuts(), FanOutBenchmark.timeQueries(withReadModels, report.fanOuts()),
+                report.rawBatchSizes());
+    }
+
+    /** The rows of one transfer (sent, received, settled) as the ledger stores them: serialized payloads and metadata. */
+    static List<RawInsertBenchmark.RowShape> transferRows(Serializer serializer, String runId) {
+        String id = "bench-" + runId + "-transfer-000001";
+        String from = "bench-" + runId + "-u0:FUTURES";
+        String to = "bench-" + runId + "-u0:COPY";
+        BigDecimal amount = new BigDecimal("1.00000000");
+        List<Object> events = List.of(
+                new TransferSent(id, from, to, "USDT", amount, new BigDecimal("999.00000000"), amount),
+                new TransferReceived(id, from, to, "USDT", amount, new BigDecimal("1.00000000")),
+                new TransferSettled(id, from, to, "USDT", amount, BigDecimal.ZERO.setScale(8)));
+        byte[] metadata = serializer.serialize(MetaData.with(EventMetadata.COMMAND_ID, id), byte[].class).getData();
+        List<RawInsertBenchmark.RowShape> rows = new ArrayList<>();
+        for (Object event : events) {
+            SerializedObject<byte[]> payload = serializer.serialize(event, byte[].class);
+            rows.add(new RawInsertBenchmark.RowShape(payload.getType().getName(), payload.getType().getRevision(),
+                    payload.getData(), metadata));
+        }
+        return rows;
     }
 
     public BenchReport run() {
         BenchReport.RawInsertRun rawOneRowPerCommit;
-        BenchReport.RawInsertRun rawBatched;
+        List<BenchReport.RawInsertRun> rawBatchSizes = new ArrayList<>();
         try (RawInsertBenchmark raw = new RawInsertBenchmark(ledger.store().dataSource(), "ledger_bench_raw_" + runId,
-                "bench-" + runId + "-raw")) {
+                "bench-" + runId + "-raw", transferRows(ledger.store().serializer(), runId))) {
             progress.accept("raw inserts: warming up");
             raw.insert(Math.min(sizes.rawOneRowPerCommitRows(), 500), 1);
             raw.insert(Math.min(sizes.rawBatchedRows(), 5 * RAW_BATCH_SIZE), RAW_BATCH_SIZE);
             progress.accept("raw inserts: " + sizes.rawOneRowPerCommitRows() + " rows, one per commit");
             rawOneRowPerCommit = raw.measure(sizes.rawOneRowPerCommitRows(), 1);
-            progress.accept("raw inserts: " + sizes.rawBatchedRows() + " rows, " + RAW_BATCH_SIZE + " per commit");
-            rawBatched = raw.measure(sizes.rawBatchedRows(), RAW_BATCH_SIZE);
+            for (int batch : RAW_BATCH_SIZES) {
+                progress.accept("raw inserts: " + sizes.rawBatchedRows() + " rows, " + batch + " per commit");
+                rawBatchSizes.add(raw.measure(sizes.rawBatchedRows(), batch));
+            }
         }
+        // The strongest raw writer is the baseline the ledger is held against.
+        BenchReport.RawInsertRun rawBatched = rawBatchSizes.stream()
+                .max(Comparator.comparingDouble(BenchReport.RawInsertRun::rowsPerSecond)).orElseThrow();
 
         TransferBenchmark transfers = new TransferBenchmark(ledger, "bench-" + runId + "-", CALLERS * USERS_PER_CALLER);
         progress.accept("ledger: opening and funding " + CALLERS * USERS_PER_CALLER + " users");
@@ -157,9 +197,10 @@ public final class LedgerBenchmark {
 
         String conditions = "one process, one store; read models "
                 + (ledger.readModelStatus().stream().anyMatch(s -> s.running()) ? "running" : "not running")
-                + "; raw rows carry a " + RawInsertBenchmark.PAYLOAD_BYTES + "-byte payload; the read side reads every "
+                + "; raw rows are a transfer's three events as the ledger stores them (payload and metadata); the read "
+                + "side reads every "
                 + "event in the store, the rebuild one read model after the other";
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
-                rawRead, rebuild, markTicks, fanOuts, List.of());
+                rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes);
     }
 }

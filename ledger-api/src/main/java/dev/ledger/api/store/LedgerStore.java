@@ -70,6 +70,10 @@ public final class LedgerStore implements AutoCloseable {
         config.setPassword(settings.password());
         config.setMaximumPoolSize(20);
         config.setPoolName("ledger");
+        if (settings.isPostgres()) {
+            // The driver then sends a batch of inserts (the events of a command group) as multi-row INSERTs.
+            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
         config.setAutoCommit(true);
         HikariDataSource pool;
         try {

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  */
 public final class StoredEventReader {
 
-    private static final String COLUMNS = "globalindex, type, aggregateidentifier, sequencenumber, eventidentifier, "
+    /** The columns a read of the event table takes (and the raw read benchmark with it). */
+    public static final String COLUMNS = "globalindex, type, aggregateidentifier, sequencenumber, eventidentifier, "
             + "timestamp, payloadtype, payloadrevision, payload, metadata";
 
     /** One event with its global index. */
