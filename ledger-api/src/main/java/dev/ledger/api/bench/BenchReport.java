@@ -19,11 +19,13 @@ import java.util.List;
  * @param fanOuts                one lead fill mirrored to N copiers, per N, beside the raw insert of as many rows
  * @param followQueries          the copy-trading queries on the fan-outs' leaders and copiers
  * @param rawBatchSizes          the raw batched insert at each batch size tried; {@code rawBatched} is the fastest
+ * @param naiveAxon              the same transfers on a plain Axon configuration, beside the ledger's
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
                           TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
                           RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts,
-                          List<FollowQueryRun> followQueries, List<RawInsertRun> rawBatchSizes) {
+                          List<FollowQueryRun> followQueries, List<RawInsertRun> rawBatchSizes,
+                          NaiveAxonRun naiveAxon) {
 
     public BenchReport {
         fanOuts = List.copyOf(fanOuts);
@@ -57,6 +59,15 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
      */
     public record MarkTickRun(int openPositions, int ticks, double busySymbolTickMicros, double quietSymbolTickMicros,
                               double busyVsQuiet) {
+    }
+
+    /**
+     * Transfers on a plain Axon configuration (Axon's JdbcEventStorageEngine, one command per transaction on the
+     * caller's thread, no aggregate cache, no command log) from {@code callers} threads; {@code ledgerTimes} is the
+     * ledger's events per second with as many callers divided by these.
+     */
+    public record NaiveAxonRun(int callers, long transfers, long events, double elapsedSeconds,
+                               double transfersPerSecond, double eventsPerSecond, double ledgerTimes) {
     }
 
     /** A timed run of plain JDBC inserts into a scratch table shaped like the event table. */

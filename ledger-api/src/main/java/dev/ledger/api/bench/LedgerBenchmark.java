@@ -125,7 +125,7 @@ public final class LedgerBenchmark {
         return new BenchReport(report.store(), report.conditions(), report.rawOneRowPerCommit(), report.rawBatched(),
                 report.ledgerOneCaller(), report.ledgerConcurrentCallers(), report.rawRead(), report.rebuild(),
                 report.markTicks(), report.fanOuts(), FanOutBenchmark.timeQueries(withReadModels, report.fanOuts()),
-                report.rawBatchSizes());
+                report.rawBatchSizes(), report.naiveAxon());
     }
 
     /** The rows of one transfer (sent, received, settled) as the ledger stores them: serialized payloads and metadata. */
@@ -177,6 +177,10 @@ public final class LedgerBenchmark {
         progress.accept("ledger: " + sizes.concurrentTransfers() + " transfers from " + CALLERS + " callers");
         BenchReport.TransferRun concurrent = transfers.measure(CALLERS, sizes.concurrentTransfers(), rawBatched,
                 rawOneRowPerCommit);
+        int naiveTransfers = Math.max(CALLERS, sizes.concurrentTransfers() / 10);
+        progress.accept("naive Axon configuration: " + naiveTransfers + " transfers from " + CALLERS + " callers");
+        BenchReport.NaiveAxonRun naiveAxon = new NaiveAxonBenchmark(ledger.store(), runId)
+                .measure(CALLERS, naiveTransfers, concurrent);
 
         progress.accept("mark ticks: opening " + sizes.openPositions() + " positions on one symbol");
         BenchReport.MarkTickRun markTicks = new MarkTickBenchmark(ledger, "b" + runId).run(sizes.openPositions());
@@ -201,6 +205,6 @@ public final class LedgerBenchmark {
                 + "side reads every "
                 + "event in the store, the rebuild one read model after the other";
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
-                rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes);
+                rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon);
     }
 }

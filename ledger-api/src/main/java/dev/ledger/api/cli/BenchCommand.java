@@ -119,7 +119,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         ledger(table, report.ledgerOneCaller());
         ledger(table, report.ledgerConcurrentCallers());
+        BenchReport.NaiveAxonRun naive = report.naiveAxon();
+        table.row("naive Axon, " + naive.callers() + " callers", Long.toString(naive.transfers()),
+                Long.toString(naive.events()), seconds(naive.elapsedSeconds()), rate(naive.eventsPerSecond()),
+                rate(naive.transfersPerSecond()), ratio(naive.eventsPerSecond() / report.rawBatched().rowsPerSecond()),
+                ratio(naive.eventsPerSecond() / report.rawOneRowPerCommit().rowsPerSecond()));
         table.print(out, "  ");
+        out.println("  naive Axon: Axon's JdbcEventStorageEngine as it comes, one command per transaction, no aggregate "
+                + "cache, no command log; the ledger with " + naive.callers() + " callers does " + ratio(naive.ledgerTimes())
+                + " times its events per second");
 
         out.println();
         out.println("read side");

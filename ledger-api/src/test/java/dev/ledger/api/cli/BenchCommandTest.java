@@ -59,6 +59,13 @@ class BenchCommandTest {
         assertThat(rawRead.get("elapsedSeconds").asDouble()).isNotNegative();
         assertThat(rawRead.get("rowsPerSecond").asDouble()).isPositive();
 
+        JsonNode naive = report.get("naiveAxon");
+        assertThat(naive.get("callers").asInt()).isEqualTo(concurrent.get("callers").asInt());
+        assertThat(naive.get("events").asLong()).as("each transfer is three events")
+                .isEqualTo(3 * naive.get("transfers").asLong());
+        assertThat(naive.get("eventsPerSecond").asDouble()).isPositive();
+        assertThat(naive.get("ledgerTimes").asDouble()).isPositive();
+
         JsonNode rebuild = report.get("rebuild");
         assertThat(rebuild.get("readModels").asInt()).isEqualTo(ProjectionCatalog.names().size());
         assertThat(rebuild.get("perReadModel").findValuesAsText("readModel")).isEqualTo(ProjectionCatalog.names());
