@@ -26,6 +26,7 @@ import dev.ledger.projections.risk.FindRisk;
 import dev.ledger.projections.risk.RiskQueries;
 import dev.ledger.projections.risk.RiskView;
 import dev.ledger.projections.support.ReadModelTables;
+import dev.ledger.projections.support.RetainedRows;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
@@ -141,7 +142,7 @@ public final class PointInTimeQueries {
 
         private Scratch(JdbcTransactions transactions) {
             this.transactions = transactions;
-            ReadModelTables tables = ReadModelTables.scratch(transactions);
+            ReadModelTables tables = ReadModelTables.scratch(transactions, RetainedRows.sizedToHeap());
             for (ProjectionCatalog.Projection projection : ProjectionCatalog.ALL) {
                 Object instance = projection.create(tables);
                 projections.add(instance);

@@ -7,6 +7,7 @@ import dev.ledger.api.store.StoredEventReader;
 import dev.ledger.api.read.ReadModelPositions;
 import dev.ledger.projections.ProjectionCatalog;
 import dev.ledger.projections.support.ReadModelTables;
+import dev.ledger.projections.support.RetainedRows;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.messaging.GenericMessage;
@@ -81,11 +82,12 @@ public final class ProjectionRebuilder {
     public List<Result> rebuildAll(List<String> names, boolean verifyOnly, Progress progress) {
         long started = System.nanoTime();
         List<Target> targets = new ArrayList<>();
+        RetainedRows retained = RetainedRows.sizedToHeap();
         for (String name : names) {
             ProjectionCatalog.Projection projection = ProjectionCatalog.named(name).orElseThrow(() ->
                     new IllegalArgumentException("no read model named '" + name + "'; known: " + ProjectionCatalog.names()));
-            targets.add(new Target(projection, new AnnotationEventHandlerAdapter(
-                    projection.create(ReadModelTables.shadow(transactions)))));
+            ReadModelTables tables = ReadModelTables.shadow(transactions, retained);
+            targets.add(new Target(projection, tables, new AnnotationEventHandlerAdapter(projection.create(tables))));
         }
         inTransaction(connection -> {
             for (Target target : targets) {
@@ -138,6 +140,7 @@ public final class ProjectionRebuilder {
                 // at its position exactly, so replay again from the start up to it, in this transaction.
                 clearShadow(connection, projection);
                 replay.restart();
+                replay.emptied();
             }
             replay.until(target);
             List<String> differences = differences(connection, projection);
@@ -172,8 +175,9 @@ public final class ProjectionRebuilder {
         }
     }
 
-    /** A read model being rebuilt: its projection and the handler of its shadow instance. */
-    private record Target(ProjectionCatalog.Projection projection, AnnotationEventHandlerAdapter handler) {
+    /** A read model being rebuilt: its projection, its shadow tables and the handler of its shadow instance. */
+    private record Target(ProjectionCatalog.Projection projection, ReadModelTables tables,
+                          AnnotationEventHandlerAdapter handler) {
     }
 
     /** Replays events into the shadow projections, remembering how far it got. */
@@ -214,6 +218,12 @@ public final class ProjectionRebuilder {
         void rewind(long toPosition, long toEvents) {
             position = toPosition;
             events = toEvents;
+            targets.forEach(target -> target.tables().forgetRetainedRows());
+        }
+
+        /** The shadow tables were emptied in the transaction that the replay now joins. */
+        void emptied() {
+            targets.forEach(target -> target.tables().emptied());
         }
 
         long events() {

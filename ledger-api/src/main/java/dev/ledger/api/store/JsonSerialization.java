@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.json.JacksonSerializer;
 
 import java.math.BigDecimal;
@@ -30,7 +32,14 @@ public final class JsonSerialization {
         return mapper;
     }
 
+    /**
+     * Axon's Jackson serializer on {@link #objectMapper()}, with event metadata read by
+     * {@link FlatMetaDataDeserializer} (registered after Axon's own, so it takes precedence).
+     */
     public static JacksonSerializer serializer() {
-        return JacksonSerializer.builder().objectMapper(objectMapper()).build();
+        JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(objectMapper()).build();
+        serializer.getObjectMapper().registerModule(
+                new SimpleModule("ledger-metadata").addDeserializer(MetaData.class, new FlatMetaDataDeserializer()));
+        return serializer;
     }
 }

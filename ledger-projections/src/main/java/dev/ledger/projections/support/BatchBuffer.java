@@ -16,11 +16,19 @@ public final class BatchBuffer<B> {
     private final String resourceKey;
     private final Supplier<B> factory;
     private final Consumer<B> flush;
+    private final Runnable rolledBack;
 
     public BatchBuffer(String name, Supplier<B> factory, Consumer<B> flush) {
+        this(name, factory, flush, () -> {
+        });
+    }
+
+    /** Also tells {@code rolledBack} when a batch that used the buffer rolls back, written or not. */
+    public BatchBuffer(String name, Supplier<B> factory, Consumer<B> flush, Runnable rolledBack) {
         this.resourceKey = BatchBuffer.class.getName() + "." + name;
         this.factory = factory;
         this.flush = flush;
+        this.rolledBack = rolledBack;
     }
 
     /** The buffer of the current batch, created (and its flush scheduled) on first use. */
@@ -29,6 +37,7 @@ public final class BatchBuffer<B> {
         return root.getOrComputeResource(resourceKey, key -> {
             B buffer = factory.get();
             root.onPrepareCommit(u -> flush.accept(buffer));
+            root.onRollback(u -> rolledBack.run());
             return buffer;
         });
     }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,11 @@ import java.util.Objects;
  * rows in memory ({@link #row}, {@link #find}); the rows it touched are written with one batched
  * INSERT, UPDATE and DELETE each just before the batch's transaction commits, together with the
  * processor's token. A row is read from the database at most once per batch.
+ *
+ * <p>A table that keeps rows ({@link ReadModelTables#shadow}, {@link ReadModelTables#scratch}: empty at the
+ * start, one writer) also remembers, between batches, the rows it wrote, within its {@link RetainedRows}
+ * budget, least recently used first to go. As long as it never let a row go, a row it does not remember does
+ * not exist, and it reads nothing at all; once it has, it reads the rows it does not remember.
  */
 public final class BufferedTable {
 
@@ -33,8 +39,22 @@ public final class BufferedTable {
     private final String insertSql;
     private final String updateSql;
     private final String deleteSql;
+    private final RetainedRows retained;
+    /** Rows as last written, when this table keeps rows; access order, eldest first. */
+    private final LinkedHashMap<List<Object>, Row> kept;
+    /** Whether {@link #kept} holds every row of the table (nothing ever let go or forgotten). */
+    private boolean keptAll;
 
     public BufferedTable(ConnectionProvider connections, String table, List<String> keyColumns, List<String> valueColumns) {
+        this(connections, table, keyColumns, valueColumns, null);
+    }
+
+    /**
+     * A table that keeps the rows it writes within {@code retained} between batches, or none when it is
+     * {@code null}. Only for a table that is empty now and that nothing else writes.
+     */
+    public BufferedTable(ConnectionProvider connections, String table, List<String> keyColumns, List<String> valueColumns,
+                         RetainedRows retained) {
         this.connections = Objects.requireNonNull(connections, "connections");
         this.table = table;
         this.keyColumns = keyColumns.toArray(String[]::new);
@@ -51,7 +71,10 @@ public final class BufferedTable {
         this.updateSql = "UPDATE " + table + " SET " + String.join(", ", valueColumns.stream().map(c -> c + " = ?").toList())
                 + " WHERE " + keyMatch;
         this.deleteSql = "DELETE FROM " + table + " WHERE " + keyMatch;
-        this.batch = new BatchBuffer<>(table, LinkedHashMap::new, this::flush);
+        this.retained = retained;
+        this.kept = retained == null ? null : new LinkedHashMap<>(1024, 0.75f, true);
+        this.keptAll = retained != null;
+        this.batch = new BatchBuffer<>(table, LinkedHashMap::new, this::flush, this::forgetRetainedRows);
     }
 
     /** The row with this key, created (with all values null) when it does not exist. */
@@ -84,10 +107,62 @@ public final class BufferedTable {
         List<Object> id = List.of(key);
         Row row = rows.get(id);
         if (row == null) {
-            row = select(key);
+            row = kept == null ? null : kept.get(id);
+            if (row == null) {
+                row = keptAll ? absent(key) : select(key);
+            }
             rows.put(id, row);
         }
         return row;
+    }
+
+    private Row absent(Object[] key) {
+        Row row = new Row(key, new Object[valueColumns.length]);
+        row.deleted = true;
+        return row;
+    }
+
+    /** After a batch's rows were written: remember them as they now are in the table. */
+    private void keep(Map<List<Object>, Row> rows) {
+        for (Map.Entry<List<Object>, Row> entry : rows.entrySet()) {
+            Row row = entry.getValue();
+            row.stored = !row.deleted;
+            if (kept.containsKey(entry.getKey())) {
+                kept.put(entry.getKey(), row);
+            } else if (!row.stored && keptAll) {
+                // Absent, and known to be absent without remembering it.
+            } else if (retained.reserve()) {
+                kept.put(entry.getKey(), row);
+            } else if (!kept.isEmpty()) {
+                Iterator<List<Object>> eldest = kept.keySet().iterator();
+                eldest.next();
+                eldest.remove();
+                keptAll = false;
+                kept.put(entry.getKey(), row);
+            } else {
+                keptAll = false;
+            }
+        }
+    }
+
+    /** The table was emptied (in the transaction of the batches to come): nothing to remember, nothing to read. */
+    void emptied() {
+        if (kept == null) {
+            return;
+        }
+        retained.release(kept.size());
+        kept.clear();
+        keptAll = true;
+    }
+
+    /** Forgets every kept row (their transaction rolled back); from now on rows not kept are read. */
+    void forgetRetainedRows() {
+        if (kept == null) {
+            return;
+        }
+        retained.release(kept.size());
+        kept.clear();
+        keptAll = false;
     }
 
     private Row select(Object[] key) {
@@ -148,6 +223,9 @@ public final class BufferedTable {
             }
             if (inserts > 0) {
                 insert.executeBatch();
+            }
+            if (kept != null) {
+                keep(rows);
             }
         } catch (SQLException e) {
             throw new ReadModelException("cannot write " + table, e);
