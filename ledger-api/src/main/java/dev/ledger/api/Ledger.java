@@ -446,7 +446,7 @@ public final class Ledger implements AutoCloseable {
         private int queueCapacity = GroupCommitWriter.DEFAULT_QUEUE_CAPACITY;
         private int maxGroupSize = GroupCommitWriter.DEFAULT_MAX_GROUP_SIZE;
         private int aggregateCacheSize = 500_000;
-        private Duration stallTimeout = Duration.ofSeconds(5);
+        private Duration stallTimeout = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration readModelTimeout = Duration.ofSeconds(60);
         private boolean startReadModels = true;
@@ -513,8 +513,8 @@ public final class Ledger implements AutoCloseable {
 
         /**
          * How long a read model may make no progress while events wait for it before it is recovered
-         * (default 5 s); a query waiting for read models fails fast once a recovered one stays stuck for
-         * twice as long.
+         * (default 30 s; a batch that keeps applying events makes progress, however long it runs); a query
+         * waiting for read models fails fast once a recovered one stays stuck for twice as long.
          */
         public Builder stallTimeout(Duration stallTimeout) {
             this.stallTimeout = positive(stallTimeout, "stallTimeout");

@@ -58,6 +58,10 @@ final class ReadModelRunner {
     private volatile long position = -1;
     private volatile long knownHead = -1;
     private volatile long batchStartedNanos;
+    /** When the batch in flight last moved on (read its events, applied one, wrote its rows); 0 outside a batch. */
+    private volatile long batchProgressNanos;
+    /** A thread that a recovery left behind and that has not ended yet. */
+    private volatile Thread abandoned;
     private volatile Connection batchConnection;
     private volatile Throwable error;
     private volatile long errorSinceNanos;
@@ -190,6 +194,7 @@ final class ReadModelRunner {
     private int applyBatch() throws Exception {
         Transaction transaction = transactions.startTransaction();
         batchStartedNanos = System.nanoTime();
+        batchProgressNanos = batchStartedNanos;
         boolean done = false;
         try (Connection connection = transactions.getConnection()) {
             batchConnection = connection;
@@ -204,12 +209,14 @@ final class ReadModelRunner {
             long from = locked.getAsLong();
             position = from;
             List<StoredEventReader.Indexed> events = store.eventReader().after(connection, from, batchSize);
+            batchProgressNanos = System.nanoTime();
             if (events.isEmpty()) {
                 transaction.rollback();
                 done = true;
                 return 0;
             }
             apply(events);
+            batchProgressNanos = System.nanoTime();
             long last = events.get(events.size() - 1).globalIndex();
             ReadModelPositions.advance(connection, name, last, store.nodeId(), clock.millis());
             transaction.commit();
@@ -221,6 +228,7 @@ final class ReadModelRunner {
         } finally {
             batchConnection = null;
             batchStartedNanos = 0;
+            batchProgressNanos = 0;
             if (!done && transactions.inTransaction()) {
                 try {
                     transaction.rollback();
@@ -236,6 +244,7 @@ final class ReadModelRunner {
         try {
             for (StoredEventReader.Indexed event : events) {
                 handler.handle(event.event());
+                batchProgressNanos = System.nanoTime();
             }
             unitOfWork.commit();
         } catch (Exception | Error e) {
@@ -274,6 +283,15 @@ final class ReadModelRunner {
         return started == 0 ? 0 : now - started;
     }
 
+    /**
+     * How long the batch in flight has not moved on, in nanoseconds (since it read its events, last applied
+     * one, or wrote its rows); 0 outside a batch. A long batch that works is not stuck.
+     */
+    long batchIdleNanos(long now) {
+        long progress = batchProgressNanos;
+        return progress == 0 ? 0 : now - progress;
+    }
+
     Throwable error() {
         return error;
     }
@@ -304,10 +322,21 @@ final class ReadModelRunner {
      * connection (the database rolls it back and releases the row), and a fresh thread takes over. The
      * old thread, if it ever returns, sees it is no longer the runner's thread and ends; nothing it did
      * survives the rollback.
+     *
+     * <p>The old thread is never interrupted: an interrupt that lands in the embedded H2's file I/O closes
+     * the database file for every connection. And while a thread left behind by an earlier recovery is
+     * still alive (it may hold a pooled connection), no further thread is started: recoveries must not
+     * drain the connection pool. The read model then stays stuck, and waiting for it fails fast, naming it.
      */
-    synchronized void recover(String why) {
+    synchronized boolean recover(String why) {
         if (!running) {
-            return;
+            return false;
+        }
+        Thread leftBehind = abandoned;
+        if (leftBehind != null && leftBehind.isAlive()) {
+            log.warn("Read model {} is stuck ({}), but the thread an earlier recovery left behind has not ended; "
+                    + "not starting another", name, why);
+            return false;
         }
         positionAtRecovery = position;
         lastRecoveryNanos = System.nanoTime();
@@ -315,10 +344,9 @@ final class ReadModelRunner {
         log.warn("Read model {} recovers (recovery {}): {}", name, count, why);
         Thread stuck = thread;
         abortBatch();
-        if (stuck != null) {
-            stuck.interrupt();
-        }
+        abandoned = stuck != null && stuck.isAlive() ? stuck : null;
         startThread();
+        return true;
     }
 
     private void abortBatch() {

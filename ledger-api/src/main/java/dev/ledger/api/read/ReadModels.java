@@ -147,8 +147,7 @@ public final class ReadModels implements AutoCloseable {
                 continue;
             }
             String why = stallCause(runner, now, position);
-            if (why != null) {
-                runner.recover(why);
+            if (why != null && runner.recover(why)) {
                 lastMoveNanos.put(runner.name(), now);
             }
         }
@@ -161,9 +160,14 @@ public final class ReadModels implements AutoCloseable {
         if (!runner.threadAlive()) {
             return lag + ": its thread has ended";
         }
-        long batchAge = runner.batchAgeNanos(now);
-        if (batchAge >= stallTimeout.toNanos()) {
-            return lag + ": one batch has run for " + TimeUnit.NANOSECONDS.toMillis(batchAge) + " ms";
+        long batchIdle = runner.batchIdleNanos(now);
+        if (batchIdle >= stallTimeout.toNanos()) {
+            return lag + ": one batch has not moved on for " + TimeUnit.NANOSECONDS.toMillis(batchIdle) + " ms (running for "
+                    + TimeUnit.NANOSECONDS.toMillis(runner.batchAgeNanos(now)) + " ms)";
+        }
+        if (runner.batchAgeNanos(now) > 0) {
+            // A long batch that keeps applying events is slow, not stuck.
+            return null;
         }
         if (runner.error() != null || runner.heldElsewhere()) {
             // Failing batches retry by themselves (the error is reported); another process applying the read
