@@ -7,6 +7,7 @@ import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreSettings;
 import dev.ledger.api.write.BoundedAggregateCache;
 import dev.ledger.api.write.CachePreloader;
+import dev.ledger.domain.command.CommandTargets;
 import dev.ledger.api.write.GroupCommitWriter;
 import dev.ledger.api.write.LedgerAggregateRepository;
 import org.axonframework.common.caching.Cache;
@@ -199,7 +200,7 @@ public final class Ledger implements AutoCloseable {
                     builder.pollInterval, builder.stallTimeout, clock);
             this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache, capture,
                     new MigrationSagaReactions(sagaManager), readModels::eventsCommitted, clock, builder.queueCapacity,
-                    builder.maxGroupSize);
+                    builder.maxGroupSize, commands -> accounts.preload(CommandTargets.accounts(commands)));
             this.reminderPoller = new ReminderPoller(reminders, writer, clock, builder.reminderInterval);
             commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
                 if (!writer.isWriterThread()) {

@@ -38,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -71,6 +72,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final CommandBus commandBus;
     private final JdbcTransactions transactions;
     private final Cache aggregateCache;
+    private final Consumer<List<Command>> preloadGroup;
     private final CommandLog commandLog = new CommandLog();
     private final EventCapture capture;
     private final CommandReactions reactions;
@@ -101,9 +103,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * @param preloadGroup given a group's new commands (not the duplicates) inside the group's unit of work
+     *                     before any of them runs: brings the aggregates they read into memory in bulk
+     */
     public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, Cache aggregateCache,
                              EventCapture capture, CommandReactions reactions, Runnable eventsCommitted,
-                             Clock clock, int queueCapacity, int maxGroupSize) {
+                             Clock clock, int queueCapacity, int maxGroupSize, Consumer<List<Command>> preloadGroup) {
+        this.preloadGroup = Objects.requireNonNull(preloadGroup, "preloadGroup");
         this.eventsCommitted = Objects.requireNonNull(eventsCommitted, "eventsCommitted");
         this.capture = Objects.requireNonNull(capture, "capture");
         this.reactions = Objects.requireNonNull(reactions, "reactions");
@@ -251,6 +258,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         root.onPrepareCommit(u -> validateReads(u));
         try {
             Map<String, CommandLog.Entry> known = lookUp(group);
+            preload(group, known);
             List<CommandLog.Entry> recorded = new ArrayList<>();
             List<Outcome> outcomes = new ArrayList<>(group.size());
             for (Submission submission : group) {
@@ -336,6 +344,19 @@ public final class GroupCommitWriter implements AutoCloseable {
      * Runs one command in its own nested unit of work: the handler, then the reactions to the events it
      * caused. A refusal or a failing reaction rolls back only this command.
      */
+    /** Brings what the group's new commands read into memory in bulk (one or two queries, not a few per command). */
+    private void preload(List<Submission> group, Map<String, CommandLog.Entry> known) {
+        List<Command> fresh = new ArrayList<>(group.size());
+        for (Submission submission : group) {
+            if (!known.containsKey(submission.command().id())) {
+                fresh.add(submission.command());
+            }
+        }
+        if (!fresh.isEmpty()) {
+            preloadGroup.accept(fresh);
+        }
+    }
+
     private Outcome dispatch(Command command, boolean grouped) {
         CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command)
                 .andMetaData(Map.of(EventMetadata.COMMAND_ID, command.id()));

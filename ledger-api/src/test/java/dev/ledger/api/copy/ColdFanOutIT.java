@@ -76,6 +76,22 @@ class ColdFanOutIT {
             assertThat(sent).as("statements of one cold fan-out to %d copiers", COPIERS).isLessThan(60);
         }
 
+        // Likewise a group of commands for accounts that are not in memory: read in bulk before the group runs.
+        statements.set(0);
+        HikariDataSource again = pool(settings);
+        try (again; Ledger ledger = Ledger.builder().dataSource(counting(again, statements)).startReadModels(false).build()) {
+            List<LedgerCommand> deposits = new ArrayList<>();
+            for (int c = 0; c < COPIERS; c++) {
+                deposits.add(new Deposit("c" + c + "-d2", "c" + c + ":FUTURES", "USDT", new BigDecimal("1")));
+            }
+            long before = statements.get();
+            execute(ledger, deposits);
+            long sent = statements.get() - before;
+            System.out.printf("ColdFanOutIT on %s: %d deposits to accounts not in memory sent %d statements%n", kind,
+                    COPIERS, sent);
+            assertThat(sent).as("statements of %d commands for accounts not in memory", COPIERS).isLessThan(100);
+        }
+
         try (Ledger ledger = Ledger.builder().store(settings).build()) {
             for (String copier : List.of("c0", "c599", "c1199")) {
                 CopiesView copies = ledger.copies(copier, "lea");
@@ -83,6 +99,8 @@ class ColdFanOutIT {
                 assertThat(copies.outcomes()).allSatisfy(o -> assertThat(o.quantity()).isEqualByComparingTo("0.005"));
                 assertThat(ledger.risk(copier + ":COPY").orElseThrow().positions().get(0).quantity())
                         .isEqualByComparingTo("0.01");
+                assertThat(ledger.balance(copier + ":FUTURES").orElseThrow().balances().get(0).wallet())
+                        .as("1,000 deposited, 1,000 moved to COPY, then 1 more").isEqualByComparingTo("1");
             }
         }
     }
