@@ -3,20 +3,72 @@ package dev.ledger.api.store;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
- * Creates or migrates the ledger's tables with Flyway, on first use and on every start. The core
- * tables (events, tokens, sagas, command log) and the read-model tables keep separate histories, so
- * that read models can change shape without touching the event store.
+ * Creates or migrates the ledger's tables with Flyway. The core tables (events, sagas, command log) and the
+ * read-model tables keep separate histories, so that read models can change shape without touching the
+ * event store.
+ *
+ * <p>A store whose schema is already current (each history's newest successful version is the newest this
+ * code ships, and no migration ever failed) is used as it is, without starting Flyway: opening a store is on
+ * the path of every command-line call. Any other store, new, older, newer or damaged, goes through Flyway,
+ * which migrates it or says what is wrong.
  */
 public final class LedgerSchema {
+
+    /** The newest migration under {@code db/ledger} (a test keeps this in step with the scripts). */
+    static final int LEDGER_VERSION = 3;
+    /** The newest migration under {@code db/projections} (a test keeps this in step with the scripts). */
+    static final int PROJECTIONS_VERSION = 6;
+
+    static final String LEDGER_HISTORY = "ledger_schema_history";
+    static final String PROJECTIONS_HISTORY = "projection_schema_history";
 
     private LedgerSchema() {
     }
 
     public static void migrate(DataSource dataSource) {
-        migrate(dataSource, "classpath:db/ledger", "ledger_schema_history");
-        migrate(dataSource, "classpath:db/projections", "projection_schema_history");
+        if (isCurrent(dataSource)) {
+            return;
+        }
+        migrate(dataSource, "classpath:db/ledger", LEDGER_HISTORY);
+        migrate(dataSource, "classpath:db/projections", PROJECTIONS_HISTORY);
+    }
+
+    /** Whether both schema histories end at this code's newest versions, with no failed migration. */
+    static boolean isCurrent(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return current(connection, LEDGER_HISTORY, LEDGER_VERSION)
+                    && current(connection, PROJECTIONS_HISTORY, PROJECTIONS_VERSION);
+        } catch (SQLException e) {
+            // No history table yet, or anything unusual: Flyway decides.
+            return false;
+        }
+    }
+
+    private static boolean current(Connection connection, String history, int version) throws SQLException {
+        int newest = -1;
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT \"version\", \"success\" FROM \"" + history + "\"")) {
+            while (rows.next()) {
+                if (!rows.getBoolean(2)) {
+                    return false;
+                }
+                String applied = rows.getString(1);
+                if (applied != null) {
+                    try {
+                        newest = Math.max(newest, Integer.parseInt(applied));
+                    } catch (NumberFormatException e) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return newest == version;
     }
 
     private static void migrate(DataSource dataSource, String location, String historyTable) {
