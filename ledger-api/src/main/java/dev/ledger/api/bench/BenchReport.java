@@ -20,17 +20,30 @@ import java.util.List;
  * @param followQueries          the copy-trading queries on the fan-outs' leaders and copiers
  * @param rawBatchSizes          the raw batched insert at each batch size tried; {@code rawBatched} is the fastest
  * @param naiveAxon              the same transfers on a plain Axon configuration, beside the ledger's
+ * @param scale                  the store filled step by step ({@code ledger bench --events N}), or {@code null}
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
                           TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
                           RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts,
                           List<FollowQueryRun> followQueries, List<RawInsertRun> rawBatchSizes,
-                          NaiveAxonRun naiveAxon) {
+                          NaiveAxonRun naiveAxon, ScaleRun scale) {
 
     public BenchReport {
         fanOuts = List.copyOf(fanOuts);
         followQueries = List.copyOf(followQueries);
         rawBatchSizes = List.copyOf(rawBatchSizes);
+    }
+
+    /** This report with the copy-trading query timings. */
+    public BenchReport withFollowQueries(List<FollowQueryRun> queries) {
+        return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
+                rawRead, rebuild, markTicks, fanOuts, queries, rawBatchSizes, naiveAxon, scale);
+    }
+
+    /** This report with the scale section. */
+    public BenchReport withScale(ScaleRun scaleRun) {
+        return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
+                rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon, scaleRun);
     }
 
     /**
@@ -68,6 +81,42 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
      */
     public record NaiveAxonRun(int callers, long transfers, long events, double elapsedSeconds,
                                double transfersPerSecond, double eventsPerSecond, double ledgerTimes) {
+    }
+
+    /**
+     * The store filled with {@code targetEvents} more events by durable transfers from {@code callers} threads, step
+     * by step; point-in-time balance queries on the account with the longest history; the rebuild of every read
+     * model in a JVM with a small heap ({@code null} until run).
+     */
+    public record ScaleRun(long targetEvents, int callers, List<ScaleStep> steps, PointInTimeRun pointInTime,
+                           HeapBoundRebuild rebuildInSmallHeap) {
+        public ScaleRun {
+            steps = List.copyOf(steps);
+        }
+
+        public ScaleRun withRebuild(HeapBoundRebuild rebuild) {
+            return new ScaleRun(targetEvents, callers, steps, pointInTime, rebuild);
+        }
+    }
+
+    /**
+     * One step of the fill: when it ended the store held {@code eventsStored} events; the step's events per second and
+     * its commands' latency, submit to durable outcome; the heap in use at its end.
+     */
+    public record ScaleStep(long eventsStored, long commands, double seconds, double eventsPerSecond, double p50Millis,
+                            double p99Millis, double maxMillis, long heapUsedBytes) {
+    }
+
+    /** Point-in-time balance of {@code account} ({@code accountEvents} events) halfway through the fill and at its end. */
+    public record PointInTimeRun(String account, long accountEvents, double halfwayMillis, double endMillis) {
+    }
+
+    /**
+     * Every read model rebuilt (verify-only) in a separate JVM whose heap is capped at {@code heapMiB}: whether it
+     * completed, its events and rate, and the peak heap it used; {@code failure} says why not.
+     */
+    public record HeapBoundRebuild(int heapMiB, boolean completed, long events, double seconds, double eventsPerSecond,
+                                   long peakHeapBytes, String failure) {
     }
 
     /** A timed run of plain JDBC inserts into a scratch table shaped like the event table. */

@@ -11,6 +11,7 @@ import org.axonframework.serialization.Serializer;
 import java.math.BigDecimal;
 
 import dev.ledger.api.Ledger;
+import dev.ledger.api.store.StoreSettings;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -122,10 +123,28 @@ public final class LedgerBenchmark {
             return report;
         }
         withReadModels.awaitReadModels();
-        return new BenchReport(report.store(), report.conditions(), report.rawOneRowPerCommit(), report.rawBatched(),
-                report.ledgerOneCaller(), report.ledgerConcurrentCallers(), report.rawRead(), report.rebuild(),
-                report.markTicks(), report.fanOuts(), FanOutBenchmark.timeQueries(withReadModels, report.fanOuts()),
-                report.rawBatchSizes(), report.naiveAxon());
+        return report.withFollowQueries(FanOutBenchmark.timeQueries(withReadModels, report.fanOuts()));
+    }
+
+    /** The most events {@code --events} may ask for. */
+    public static final long MAX_SCALE_EVENTS = 100_000_000L;
+
+    /** The smallest heap, in MiB, that the rebuild of a filled store is run in. */
+    public static final int SMALL_HEAP_MIB = 256;
+
+    /**
+     * Fills the store of {@code ledger} ({@code settings}) with {@code events} more events by durable transfers from
+     * {@link #CALLERS} callers, step by step (see {@link ScaleBenchmark}), times point-in-time queries on the account
+     * with the longest history, then rebuilds every read model in a JVM whose heap is capped at {@link #SMALL_HEAP_MIB}.
+     */
+    public static BenchReport.ScaleRun scale(Ledger ledger, StoreSettings settings, long events, Consumer<String> progress) {
+        if (events < 1) {
+            throw new IllegalArgumentException("events must be positive, got " + events);
+        }
+        String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
+        BenchReport.ScaleRun run = new ScaleBenchmark(ledger, runId, progress).run(events, CALLERS);
+        progress.accept("scale: rebuilding every read model in a JVM with a " + SMALL_HEAP_MIB + " MiB heap");
+        return run.withRebuild(HeapBoundRebuildProbe.run(settings, SMALL_HEAP_MIB, 240));
     }
 
     /** The rows of one transfer (sent, received, settled) as the ledger stores them: serialized payloads and metadata. */
@@ -205,6 +224,6 @@ public final class LedgerBenchmark {
                 + "side reads every "
                 + "event in the store, the rebuild one read model after the other";
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
-                rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon);
+                rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon, null);
     }
 }

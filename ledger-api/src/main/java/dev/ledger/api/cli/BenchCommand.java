@@ -1,6 +1,7 @@
 package dev.ledger.api.cli;
 
 import dev.ledger.api.Ledger;
+import dev.ledger.api.bench.BenchHtmlReport;
 import dev.ledger.api.bench.BenchReport;
 import dev.ledger.api.bench.LedgerBenchmark;
 import dev.ledger.api.json.ViewJson;
@@ -49,6 +50,19 @@ final class BenchCommand implements Callable<Integer> {
                     + "first, which takes a while for 100,000")
     int[] fanOut;
 
+    @Option(names = "--events", paramLabel = "N", defaultValue = "0",
+            description = "scale: after the other sections, fill the store with N more events by durable transfers "
+                    + "(progress and latency per million events, or per tenth below 2 million), time point-in-time "
+                    + "queries on the account with the longest history, and rebuild every read model in a JVM with a "
+                    + LedgerBenchmark.SMALL_HEAP_MIB + " MiB heap (default 0: no scale section; 10000000 for the full "
+                    + "test, which takes a while)")
+    long events;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "also write the figures to FILE.html: one self-contained page (tables, and plots of "
+                    + "throughput and latency against events stored as inline SVG; nothing loaded from the network)")
+    Path htmlReport;
+
     @Option(names = "--json", description = "print the report as one JSON document")
     boolean json;
 
@@ -75,6 +89,20 @@ final class BenchCommand implements Callable<Integer> {
                         + LedgerBenchmark.Sizes.MAX_FAN_OUT_COPIERS + " (or 0 for no fan-out)");
             }
         }
+        if (events < 0 || events > LedgerBenchmark.MAX_SCALE_EVENTS) {
+            throw new CliFailure("ledger bench: --events " + events + " is out of range; use 0 to "
+                    + LedgerBenchmark.MAX_SCALE_EVENTS);
+        }
+        if (htmlReport != null) {
+            Path parent = htmlReport.toAbsolutePath().getParent();
+            if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+                throw new CliFailure("ledger bench: --report " + htmlReport + ": the directory " + parent
+                        + " does not exist");
+            }
+            if (java.nio.file.Files.isDirectory(htmlReport)) {
+                throw new CliFailure("ledger bench: --report " + htmlReport + " is a directory; name a file");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = Progress.onTerminal(spec.commandLine().getErr());
         StoreSettings settings = store.given() ? store.named() : FreshStore.embedded(BENCH_DIRECTORY);
@@ -85,6 +113,12 @@ final class BenchCommand implements Callable<Integer> {
                 report = new LedgerBenchmark(ledger, settings.describe(), LedgerBenchmark.Sizes.forTransfers(transfers)
                         .withOpenPositions(positions).withFanOutCopiers(fanOutCopiers),
                         step -> progress.show("bench: " + step)).run();
+            }
+            if (events > 0) {
+                try (Ledger ledger = StoreOptions.builder(settings).startReadModels(false).build()) {
+                    report = report.withScale(LedgerBenchmark.scale(ledger, settings, events,
+                            step -> progress.show("bench: " + step)));
+                }
             }
             if (!report.fanOuts().isEmpty()) {
                 // The queries need the read models: a ledger that runs them catches up on everything written above.
@@ -100,6 +134,17 @@ final class BenchCommand implements Callable<Integer> {
             out.println(ViewJson.write(report));
         } else {
             printTable(report, out);
+        }
+        if (htmlReport != null) {
+            try {
+                java.nio.file.Files.writeString(htmlReport, BenchHtmlReport.render(report));
+            } catch (java.io.IOException e) {
+                throw new CliFailure("ledger bench: cannot write --report " + htmlReport + ": " + e.getMessage());
+            }
+            if (!json) {
+                out.println();
+                out.println("report written to " + htmlReport);
+            }
         }
         out.flush();
         return ExitCodes.DONE;
@@ -177,6 +222,35 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 queries.print(out, "  ");
             }
+        }
+        if (report.scale() != null) {
+            printScale(report.scale(), report.rawBatched(), out);
+        }
+    }
+
+    private static void printScale(BenchReport.ScaleRun scale, BenchReport.RawInsertRun rawBatched, PrintWriter out) {
+        out.println();
+        out.println("scale: the store filled with " + count(scale.targetEvents()) + " more events by " + scale.callers()
+                + " callers (latency: submit to durable outcome)");
+        TextTable steps = TextTable.withLabelColumn("events stored", "commands", "seconds", "events/s",
+                "vs raw batched", "p50 ms", "p99 ms", "max ms", "heap used MiB");
+        for (BenchReport.ScaleStep step : scale.steps()) {
+            steps.row(count(step.eventsStored()), count(step.commands()), seconds(step.seconds()),
+                    rate(step.eventsPerSecond()), ratio(step.eventsPerSecond() / rawBatched.rowsPerSecond()),
+                    String.format(Locale.ROOT, "%.2f", step.p50Millis()), String.format(Locale.ROOT, "%.2f", step.p99Millis()),
+                    String.format(Locale.ROOT, "%.1f", step.maxMillis()), count(step.heapUsedBytes() >> 20));
+        }
+        steps.print(out, "  ");
+        BenchReport.PointInTimeRun pit = scale.pointInTime();
+        out.println("  point-in-time balance of " + pit.account() + " (" + count(pit.accountEvents()) + " events): "
+                + String.format(Locale.ROOT, "%.0f ms halfway through the fill, %.0f ms at its end", pit.halfwayMillis(),
+                pit.endMillis()));
+        BenchReport.HeapBoundRebuild rebuild = scale.rebuildInSmallHeap();
+        if (rebuild != null) {
+            out.println("  rebuild of every read model in a JVM with -Xmx" + rebuild.heapMiB() + "m: " + (rebuild.completed()
+                    ? String.format(Locale.ROOT, "%,d events in %.1f s (%,.0f events/s), heap pools' peaks summed %d MiB",
+                    rebuild.events(), rebuild.seconds(), rebuild.eventsPerSecond(), rebuild.peakHeapBytes() >> 20)
+                    : "FAILED: " + rebuild.failure()));
         }
     }
 

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ledger.api.bench.LedgerBenchmark;
 import dev.ledger.projections.ProjectionCatalog;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -155,6 +158,53 @@ class BenchCommandTest {
                 "rebuild, all " + ProjectionCatalog.names().size() + " read models in one pass", "vs raw read",
                 "mark-price ticks", "with open positions", "copy trading: one lead fill mirrored to N copiers",
                 "µs per copier", "vs raw insert");
+    }
+
+    @Test
+    void fillsTheStoreStepByStepAndWritesAnHtmlReport(@TempDir Path directory) throws Exception {
+        // A file database served to other processes: the rebuild runs in a child JVM with a small heap.
+        String db = "jdbc:h2:file:" + directory.resolve("ledger") + ";AUTO_SERVER=TRUE";
+        Path page = directory.resolve("bench.html");
+
+        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "10", "--fanout", "0", "--events", "3000",
+                "--report", page.toString(), "--json", "--db", db);
+
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        JsonNode scale = new ObjectMapper().readTree(bench.out()).get("scale");
+        assertThat(scale.get("targetEvents").asLong()).isEqualTo(3000);
+        JsonNode steps = scale.get("steps");
+        assertThat(steps).as("a tenth of the target per step").hasSize(10);
+        long stored = 0;
+        for (JsonNode step : steps) {
+            assertThat(step.get("eventsStored").asLong()).as("the store grows step by step").isGreaterThan(stored);
+            stored = step.get("eventsStored").asLong();
+            assertThat(step.get("p50Millis").asDouble()).isPositive()
+                    .isLessThanOrEqualTo(step.get("p99Millis").asDouble());
+            assertThat(step.get("p99Millis").asDouble()).isLessThanOrEqualTo(step.get("maxMillis").asDouble());
+            assertThat(step.get("eventsPerSecond").asDouble()).isPositive();
+        }
+        JsonNode pit = scale.get("pointInTime");
+        assertThat(pit.get("accountEvents").asLong()).as("the account all transfers go through").isGreaterThan(1000);
+        JsonNode rebuild = scale.get("rebuildInSmallHeap");
+        assertThat(rebuild.get("completed").asBoolean()).as(rebuild.toString()).isTrue();
+        assertThat(rebuild.get("heapMiB").asInt()).isEqualTo(LedgerBenchmark.SMALL_HEAP_MIB);
+        assertThat(rebuild.get("events").asLong()).isGreaterThanOrEqualTo(stored - 1);
+        assertThat(rebuild.get("peakHeapBytes").asLong()).isPositive();
+
+        String html = Files.readString(page);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg", "events stored", "p99", "raw batched insert",
+                "rebuild, all " + ProjectionCatalog.names().size() + " read models in one pass");
+        assertThat(html.replace("http://www.w3.org/2000/svg", "")).as("nothing loaded from the network")
+                .doesNotContain("http://", "https://", "<script");
+    }
+
+    @Test
+    void refusesAReportInADirectoryThatDoesNotExist(@TempDir Path directory) {
+        CliRun bench = CliRun.of("bench", "--report", directory.resolve("missing/bench.html").toString(),
+                "--db", CliRun.freshDatabase("bench-report"));
+
+        assertThat(bench.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(bench.errLines()).singleElement().asString().contains("does not exist");
     }
 
     @Test
