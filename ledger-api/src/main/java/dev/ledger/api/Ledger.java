@@ -101,8 +101,30 @@ import java.util.concurrent.ExecutionException;
  * }
  * }</pre>
  *
- * Axon Framework 4 is wired here by hand, without Spring, without Axon Server and without the
- * configuration module's service-loaded extras (no update checker calls out).
+ * <h2>Threads</h2>
+ * A ledger is built for many calling threads:
+ * <ul>
+ * <li>{@link #execute}, {@link #submit} and {@link #executeAll} are safe to call from any number of threads at
+ * once. Every command runs on the ledger's one writer thread, in the order the calls queued them (so the
+ * commands of one thread keep its order, and each sees the effects of every command queued before it); they
+ * block while {@link Builder#queueCapacity} commands are already waiting.</li>
+ * <li>The queries ({@link #balance}, {@link #risk}, {@link #performance}, {@link #accounts}, {@link #migration},
+ * {@link #migrationSummary}, {@link #migrations}, {@link #follows}, {@link #followers}, {@link #copies}), their
+ * point-in-time forms ({@code ...At}), {@link #awaitReadModels}, {@link #readModelStatus} and
+ * {@link #queryGateway} are safe from any thread. They run on the calling thread and read the store; the
+ * queries of the read models first wait until the read models have applied every event committed before the
+ * call, so a thread's queries see the commands it was told were accepted.</li>
+ * <li>{@link #startMigrationWave} and {@link #fireDueMigrationReminders} are safe from any thread, alongside each
+ * other and the ledger's own reminder thread: the commands they send have fixed ids, so a user is started, or
+ * marked overdue, once.</li>
+ * <li>{@link #close} is called once. Commands already queued when it starts are still completed; later ones are
+ * refused with an {@link IllegalStateException} (thrown by {@code submit}, or completing its future).</li>
+ * <li>A {@link Builder} is not thread-safe: configure and build it on one thread.</li>
+ * </ul>
+ *
+ * <p>Building a ledger changes no JVM-wide state: its clock ({@link Builder#clock}) stamps its own events only.
+ * Axon Framework 4 is wired here by hand, without Spring, without Axon Server and without the configuration
+ * module (so without its update checker, which would call out).
  */
 public final class Ledger implements AutoCloseable {
 
