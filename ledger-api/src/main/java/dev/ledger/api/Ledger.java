@@ -68,7 +68,6 @@ import org.axonframework.messaging.interceptors.CorrelationDataInterceptor;
 import dev.ledger.domain.event.EventMetadata;
 import org.axonframework.commandhandling.AnnotationCommandHandlerAdapter;
 import org.axonframework.common.lock.NullLockFactory;
-import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventsourcing.EventSourcingRepository;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
@@ -103,8 +102,30 @@ import java.util.concurrent.ExecutionException;
  * }
  * }</pre>
  *
- * Axon Framework 4 is wired here by hand, without Spring, without Axon Server and without the
- * configuration module's service-loaded extras (no update checker calls out).
+ * <h2>Threads</h2>
+ * A ledger is built for many calling threads:
+ * <ul>
+ * <li>{@link #execute}, {@link #submit} and {@link #executeAll} are safe to call from any number of threads at
+ * once. Every command runs on the ledger's one writer thread, in the order the calls queued them (so the
+ * commands of one thread keep its order, and each sees the effects of every command queued before it); they
+ * block while {@link Builder#queueCapacity} commands are already waiting.</li>
+ * <li>The queries ({@link #balance}, {@link #risk}, {@link #performance}, {@link #accounts}, {@link #migration},
+ * {@link #migrationSummary}, {@link #migrations}, {@link #follows}, {@link #followers}, {@link #copies}), their
+ * point-in-time forms ({@code ...At}), {@link #awaitReadModels}, {@link #readModelStatus} and
+ * {@link #queryGateway} are safe from any thread. They run on the calling thread and read the store; the
+ * queries of the read models first wait until the read models have applied every event committed before the
+ * call, so a thread's queries see the commands it was told were accepted.</li>
+ * <li>{@link #startMigrationWave} and {@link #fireDueMigrationReminders} are safe from any thread, alongside each
+ * other and the ledger's own reminder thread: the commands they send have fixed ids, so a user is started, or
+ * marked overdue, once.</li>
+ * <li>{@link #close} is called once. Commands already queued when it starts are still completed; later ones are
+ * refused with an {@link IllegalStateException} (thrown by {@code submit}, or completing its future).</li>
+ * <li>A {@link Builder} is not thread-safe: configure and build it on one thread.</li>
+ * </ul>
+ *
+ * <p>Building a ledger changes no JVM-wide state: its clock ({@link Builder#clock}) stamps its own events only.
+ * Axon Framework 4 is wired here by hand, without Spring, without Axon Server and without the configuration
+ * module (so without its update checker, which would call out).
  */
 public final class Ledger implements AutoCloseable {
 
@@ -120,15 +141,14 @@ public final class Ledger implements AutoCloseable {
     private final Duration readModelTimeout;
 
     private Ledger(Builder builder) {
-        System.setProperty("axoniq.update-checker.disabled", "true");
-        // Axon stamps events with this clock; a fixed clock makes histories reproducible in tests. It is a
-        // static field of Axon's, so it is set on every build: a ledger built without a clock must not keep
-        // the clock of one built before it.
+        Clock clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
+        // The events this ledger's aggregates apply carry this clock's time (a fixed clock makes histories
+        // reproducible in tests); Axon's own, JVM-wide GenericEventMessage.clock is left alone, so that ledgers in
+        // one JVM each keep their own clock (see LedgerAggregateRepository).
         // The clock ticks in whole milliseconds: the JDBC event store keeps timestamps to the millisecond, and an
         // event must carry the same time when it is applied as when it is read back (an aggregate that decides
         // from an event's time - the migration's start - must decide the same live and rebuilt from the store).
-        GenericEventMessage.clock = Clock.tick(builder.clock != null ? builder.clock : Clock.systemUTC(),
-                Duration.ofMillis(1));
+        Clock eventClock = Clock.tick(clock, Duration.ofMillis(1));
         this.store = builder.dataSource != null
                 ? LedgerStore.using(builder.dataSource)
                 : LedgerStore.open(builder.store);
@@ -158,9 +178,9 @@ public final class Ledger implements AutoCloseable {
                             .transactionManager(store.transactions())
                             .build(),
                     builder.snapshotThreshold);
-            EventSourcingRepository<Account> accountRepository = repository(Account.class, eventStore, aggregateCache, snapshots);
-            EventSourcingRepository<LeaderBook> leaderBookRepository = repository(LeaderBook.class, eventStore, aggregateCache, snapshots);
-            EventSourcingRepository<Market> marketRepository = repository(Market.class, eventStore, aggregateCache, snapshots);
+            EventSourcingRepository<Account> accountRepository = repository(Account.class, eventStore, aggregateCache, snapshots, eventClock);
+            EventSourcingRepository<LeaderBook> leaderBookRepository = repository(LeaderBook.class, eventStore, aggregateCache, snapshots, eventClock);
+            EventSourcingRepository<Market> marketRepository = repository(Market.class, eventStore, aggregateCache, snapshots, eventClock);
             Predicate<String> storedInEventStore = id -> store.eventStorage().lastSequenceNumberFor(id).isPresent();
             SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
             // Every event carries the id of the command that caused it (audit, per-command sampling).
@@ -190,7 +210,6 @@ public final class Ledger implements AutoCloseable {
                     .sagaRepository(sagaRepository)
                     .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
                     .build();
-            Clock clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
             SimpleQueryBus queryBus = SimpleQueryBus.builder().build();
             this.queries = DefaultQueryGateway.builder().queryBus(queryBus).build();
             Map<String, Object> projections = new LinkedHashMap<>();
@@ -229,12 +248,12 @@ public final class Ledger implements AutoCloseable {
      * touches aggregates (see GroupCommitWriter).
      */
     private static <T> EventSourcingRepository<T> repository(Class<T> type, EmbeddedEventStore eventStore, Cache cache,
-                                                             SnapshotTriggerDefinition snapshots) {
+                                                             SnapshotTriggerDefinition snapshots, Clock eventClock) {
         return new LedgerAggregateRepository<>(EventSourcingRepository.builder(type)
                 .eventStore(eventStore)
                 .cache(cache)
                 .snapshotTriggerDefinition(snapshots)
-                .lockFactory(NullLockFactory.INSTANCE));
+                .lockFactory(NullLockFactory.INSTANCE), eventStore, snapshots, eventClock);
     }
 
     /** Sends one command and waits for its outcome. "Accepted" means durable. */
@@ -482,8 +501,8 @@ public final class Ledger implements AutoCloseable {
 
         /**
          * The clock that stamps events and command records (default: the system's, UTC). Events are stamped to
-         * the millisecond, as the event store keeps them. Axon holds the event clock in one static field, so
-         * ledgers in one JVM share it: the last one built sets it.
+         * the millisecond, as the event store keeps them. The clock is this ledger's own: other ledgers in the same
+         * JVM, and Axon's JVM-wide {@code GenericEventMessage.clock}, are not affected by it.
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");

@@ -207,6 +207,16 @@ class ArchitectureTest {
         }
 
         @Test
+        void hasNoCommandLineLibraryNorUnusedFlywayModule() {
+            // What an embedder gets: the command line (and picocli) is ledger-cli's, and Flyway's CockroachDB
+            // module, which flyway-database-postgresql would pull in, is excluded.
+            for (String name : new String[]{"picocli.CommandLine", "dev.ledger.cli.LedgerCommandLine",
+                    "org.flywaydb.database.cockroachdb.CockroachDBDatabaseType"}) {
+                assertThatThrownBy(() -> Class.forName(name)).as(name).isInstanceOf(ClassNotFoundException.class);
+            }
+        }
+
+        @Test
         void theseChecksWouldSeeAClassThatIsThere() {
             // The same two ways of looking do find a class that is on the classpath.
             assertThat(new ClassFileImporter().importPackages("org.axonframework.eventsourcing.eventstore.jdbc")).isNotEmpty();

@@ -1,32 +1,70 @@
 package dev.ledger.api.write;
 
+import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventsourcing.CachingEventSourcingRepository;
 import org.axonframework.eventsourcing.EventSourcedAggregate;
 import org.axonframework.eventsourcing.EventSourcingRepository;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.LockAwareAggregate;
 
+import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
- * Axon's caching event-sourcing repository, with one change that a copy-trading fan-out needs: the
- * aggregates a unit of work holds are kept in a map that also indexes its values. Axon asks that map,
- * once per aggregate at commit, whether it still holds the aggregate ({@code containsValue}); on a plain
- * {@code HashMap} that is a scan, so a command that touches N aggregates (a lead trade mirrored to N
- * copiers) paid O(N²) at commit: 10,000 copiers meant 50 million comparisons.
+ * Axon's caching event-sourcing repository, with two changes:
+ * <ul>
+ * <li>the aggregates it creates and loads stamp their events with the ledger's clock
+ * ({@link ClockStampedAggregate}), not with Axon's JVM-wide one;</li>
+ * <li>the aggregates a unit of work holds are kept in a map that also indexes its values, which a copy-trading
+ * fan-out needs. Axon asks that map, once per aggregate at commit, whether it still holds the aggregate
+ * ({@code containsValue}); on a plain {@code HashMap} that is a scan, so a command that touches N aggregates (a
+ * lead trade mirrored to N copiers) paid O(N²) at commit: 10,000 copiers meant 50 million comparisons.</li>
+ * </ul>
  */
 public final class LedgerAggregateRepository<T> extends CachingEventSourcingRepository<T> {
 
     private final String managedKey = LedgerAggregateRepository.class.getName() + ".managed@" + System.identityHashCode(this);
+    private final EventBus eventBus;
+    private final SnapshotTriggerDefinition snapshots;
+    private final Clock eventClock;
 
-    /** A repository as {@code builder} describes it; the builder must name a cache. */
-    public LedgerAggregateRepository(EventSourcingRepository.Builder<T> builder) {
+    /**
+     * A repository as {@code builder} describes it; the builder must name a cache, and {@code eventBus} and
+     * {@code snapshots} must be the event store and snapshot trigger definition it names.
+     *
+     * @param eventClock the clock that stamps the events of this repository's aggregates
+     */
+    public LedgerAggregateRepository(EventSourcingRepository.Builder<T> builder, EventBus eventBus,
+                                     SnapshotTriggerDefinition snapshots, Clock eventClock) {
         super(builder);
+        this.eventBus = Objects.requireNonNull(eventBus, "eventBus");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+        this.eventClock = Objects.requireNonNull(eventClock, "eventClock");
+    }
+
+    @Override
+    protected EventSourcedAggregate<T> doCreateNewForLock(Callable<T> factoryMethod) throws Exception {
+        return ClockStampedAggregate.create(factoryMethod, aggregateModel(), eventBus,
+                snapshots.prepareTrigger(getAggregateType()), eventClock);
+    }
+
+    /**
+     * Loads as Axon does (from the cache, or from a snapshot and the events after it) and hands the aggregate to
+     * a {@link ClockStampedAggregate}; one from the cache normally is one already, having been cached when it was
+     * last saved.
+     */
+    @Override
+    protected EventSourcedAggregate<T> doLoadWithLock(String aggregateIdentifier, Long expectedVersion) {
+        return ClockStampedAggregate.adopt(super.doLoadWithLock(aggregateIdentifier, expectedVersion),
+                aggregateModel(), eventBus, eventClock);
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.ledger.api.support.MutableClock;
 
 import dev.ledger.api.Ledger;
 import dev.ledger.api.store.StoreSettings;
-import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -63,7 +61,6 @@ class AuditDocsTest {
     void close() {
         if (ledger != null) {
             ledger.close();
-            GenericEventMessage.clock = Clock.systemUTC();
         }
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.store.StoreSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -69,7 +67,6 @@ class AuditExportPostgresIT {
             postgres.close();
             h2.close();
         } finally {
-            GenericEventMessage.clock = Clock.systemUTC();
             server.close();
         }
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreSettings;
-import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -26,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -59,8 +57,6 @@ class AuditExportTest {
     @AfterAll
     void close() {
         ledger.close();
-        // Ledger.builder().clock(...) sets Axon's static event clock; give later tests the real one back.
-        GenericEventMessage.clock = Clock.systemUTC();
     }
 
     @Nested

@@ -5,7 +5,6 @@ import dev.ledger.api.support.MutableClock;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.store.StoreSettings;
-import org.axonframework.eventhandling.GenericEventMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -13,7 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -62,7 +60,6 @@ class AuditTamperTest {
     @AfterAll
     void close() {
         ledger.close();
-        GenericEventMessage.clock = Clock.systemUTC();
     }
 
     @ParameterizedTest

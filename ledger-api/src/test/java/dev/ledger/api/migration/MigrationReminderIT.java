@@ -16,8 +16,6 @@ import dev.ledger.domain.command.StartMigration;
 import dev.ledger.domain.event.MigrationOverdue;
 import dev.ledger.projections.migration.MigrationState;
 import dev.ledger.projections.migration.MigrationView;
-import org.axonframework.eventhandling.GenericEventMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +24,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,11 +56,6 @@ class MigrationReminderIT {
 
     private static final Instant T0 = Instant.parse("2026-07-01T09:30:00.123Z");
     private static final Duration OVERDUE_AFTER = Duration.ofDays(14);
-
-    @AfterEach
-    void restoreAxonsEventClock() {
-        GenericEventMessage.clock = Clock.systemUTC();
-    }
 
     private static Ledger.Builder builder(StoreSettings settings, MutableClock clock, Duration reminderInterval) {
         return Ledger.builder().store(settings).clock(clock).migrationOverdueAfter(OVERDUE_AFTER)

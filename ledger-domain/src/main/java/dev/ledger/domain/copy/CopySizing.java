@@ -16,7 +16,7 @@ import java.util.Objects;
  * How much one follow books for one lead trade: the rules of "Mirroring a lead trade", as a pure
  * function of the lead trade, the follow's settings and the copier's position and margin in use. The
  * available check comes after, when the copier's account books the plan: an opening part that would
- * leave the copier's available below zero is dropped then ({@link #withoutOpening}).
+ * leave the copier's available below zero is dropped then ({@link Plan#withoutOpening}).
  */
 public final class CopySizing {
 

@@ -107,7 +107,7 @@ public final class AccountValuation {
         return crossMarginBalance.setScale(Decimals.SCALE);
     }
 
-    /** {@code crossMaintenanceMargin / crossMarginBalance}; null without a CROSS position or when the balance is <= 0. */
+    /** {@code crossMaintenanceMargin / crossMarginBalance}; null without a CROSS position or when the balance is {@code <= 0}. */
     public BigDecimal crossMarginRatio() {
         if (!hasCross || crossMarginBalance.signum() <= 0) {
             return null;

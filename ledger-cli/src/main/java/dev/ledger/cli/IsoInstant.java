@@ -1,0 +1,25 @@
+package dev.ledger.cli;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Reads an {@code --at} value: an ISO-8601 instant with a zone offset ({@code 2026-01-31T12:00:00Z},
+ * {@code 2026-01-31T13:00:00+01:00}). A time without an offset is refused rather than guessed.
+ */
+final class IsoInstant implements ITypeConverter<Instant> {
+
+    static final String FORM = "an ISO-8601 instant such as 2026-01-31T12:00:00Z (date, 'T', time, then Z or an offset like +01:00)";
+
+    @Override
+    public Instant convert(String value) {
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw new TypeConversionException("'" + value + "' is not " + FORM);
+        }
+    }
+}
