@@ -1,10 +1,10 @@
-package dev.ledger.api.copy;
+package dev.ledger.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.Outcome;
-import dev.ledger.api.cli.LedgerCommandLine;
+
 import dev.ledger.api.json.CommandJson;
 import dev.ledger.api.store.StoreSettings;
 import dev.ledger.api.support.OnEveryStore;
