@@ -1,5 +1,6 @@
 package dev.ledger.api.write;
 
+import dev.ledger.domain.command.CommandChecks;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.NoOpMessageMonitorCallback;
@@ -14,8 +15,12 @@ import java.util.List;
  */
 public final class EventCapture implements MessageMonitor<EventMessage<?>> {
 
-    /** Events per command before the capture refuses more (a runaway reaction loop is a bug). */
-    private static final int MAX_EVENTS_PER_COMMAND = 100_000;
+    /**
+     * Events per command before the capture refuses more (a runaway reaction loop is a bug). A lead trade
+     * mirrored to the most followers a leader may have publishes at most two events per follower (its
+     * {@code TradeCopied}, and its follow ending at the loss limit) and a few of the leader's own.
+     */
+    static final int MAX_EVENTS_PER_COMMAND = 2 * CommandChecks.MAX_FOLLOWERS + 10_000;
 
     private final ThreadLocal<List<EventMessage<?>>> captured = new ThreadLocal<>();
 
