@@ -36,8 +36,20 @@ public final class LedgerCommandLine {
     }
 
     public static void main(String[] args) {
-        quietLibraryLogging(asksForVerbose(args));
-        int exitCode = create().execute(args);
+        boolean verbose = asksForVerbose(args);
+        quietLibraryLogging(verbose);
+        int exitCode;
+        try {
+            exitCode = create().execute(args);
+        } catch (Error e) {
+            // picocli hands only exceptions to ErrorReporter; an Error (out of memory, a broken class path) is one line too.
+            System.err.println("ledger: failed: " + e.getClass().getSimpleName() + ": " + ErrorReporter.rootMessage(e)
+                    + (verbose ? "" : "; run again with " + ErrorReporter.VERBOSE_OPTION + " to see the stack trace"));
+            if (verbose || System.getenv(ErrorReporter.DEBUG_VARIABLE) != null) {
+                e.printStackTrace();
+            }
+            exitCode = ExitCodes.BAD_INPUT;
+        }
         // The ledger is closed by then; exit at once rather than wait for library threads to wind down.
         System.exit(exitCode);
     }
