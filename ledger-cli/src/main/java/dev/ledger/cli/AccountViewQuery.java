@@ -18,9 +18,9 @@ abstract class AccountViewQuery<V> extends ViewQuery<V> {
     @Parameters(paramLabel = "ACCOUNT", description = "the account, USER:TYPE (e.g. alice:FUTURES)")
     String account;
 
-    @Option(names = "--at", paramLabel = "ISO-8601-INSTANT", converter = IsoInstant.class,
-            description = "answer as of this instant (e.g. 2026-01-31T12:00:00Z), from the events stamped up to it "
-                    + "and the marks recorded by then")
+    @Option(names = "--at", paramLabel = "T", converter = IsoInstant.class,
+            description = "answer as of T, an instant (2026-01-31T12:00:00Z, or with an offset) or a date (2026-01-31: "
+                    + "its start in UTC), from the events stamped up to it and the marks recorded by then")
     Instant at;
 
     /** The view now, from the read models. */

@@ -1,5 +1,6 @@
 package dev.ledger.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ledger.api.Ledger;
 import dev.ledger.api.Outcome;
 import dev.ledger.api.json.ViewJson;
@@ -10,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,7 +43,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "JSON Lines file of commands, or - for standard input")
     String file;
 
-    @Option(names = "--json", description = "print one JSON document: {\"applied\", \"duplicates\", \"rejected\", \"rejections\"}")
+    @Option(names = "--json", description = "print one JSON document: {\"applied\", \"duplicates\", \"rejected\", \"rejections\"} "
+            + "listing every refusal (without it, at most " + BoundedLines.LIMIT + " are listed, then a count); for a file "
+            + "with malformed lines, the same with \"malformed\" and \"malformedLines\": [{\"line\", \"message\"}]")
     boolean json;
 
     @Option(names = "--strict", description = "exit with status 1 if any command was refused")
@@ -58,11 +63,19 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (CommandFile commands = CommandFile.open(file, System.in)) {
             long[] malformed = {0};
+            BoundedLines malformedLines = new BoundedLines(err);
             long total = commands.check(bad -> {
                 malformed[0]++;
-                err.println(commands.name() + ":" + bad.line() + ": MALFORMED: " + bad.why());
+                if (!json) {
+                    malformedLines.println(commands.name() + ":" + bad.line() + ": MALFORMED: " + bad.why());
+                }
             });
             if (malformed[0] > 0) {
+                if (json) {
+                    printMalformed(commands, malformed[0], out);
+                } else {
+                    malformedLines.finish("malformed lines", "apply --json lists them all");
+                }
                 boolean one = malformed[0] == 1;
                 err.println("ledger apply: " + malformed[0] + (one ? " line of " : " lines of ") + commands.name()
                         + (one ? " is" : " are") + " malformed; nothing was applied. Fix " + (one ? "it" : "them")
@@ -81,12 +94,49 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The {@code --json} report of a file with malformed lines: the report's shape with nothing applied,
+     * plus {@code malformed} (how many) and {@code malformedLines} (every one, with its line and why). The
+     * file is checked a second time to stream them, so memory stays flat however many there are.
+     */
+    private static void printMalformed(CommandFile commands, long malformed, PrintWriter out) {
+        try (JsonGenerator json = ViewJson.mapper().getFactory().createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+            json.writeStartObject();
+            json.writeNumberField("applied", 0);
+            json.writeNumberField("duplicates", 0);
+            json.writeNumberField("rejected", 0);
+            json.writeArrayFieldStart("rejections");
+            json.writeEndArray();
+            json.writeNumberField("malformed", malformed);
+            json.writeArrayFieldStart("malformedLines");
+            commands.check(bad -> {
+                try {
+                    json.writeStartObject();
+                    json.writeNumberField("line", bad.line());
+                    json.writeStringField("message", bad.why());
+                    json.writeEndObject();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to standard output", e);
+        }
+        out.println();
+        out.flush();
+    }
+
     /** What was applied, and why applying stopped early (null when every line was applied). */
     private record ApplyRun(ApplyReport report, String stopReason) {
     }
 
     private ApplyRun apply(CommandFile commands, long total, PrintWriter err) {
-        ApplyReport.Tally tally = new ApplyReport.Tally();
+        // People see the first refusals and a count; --json lists them all.
+        ApplyReport.Tally tally = json ? new ApplyReport.Tally() : new ApplyReport.Tally(BoundedLines.LIMIT);
+        BoundedLines errors = new BoundedLines(err);
         Progress progress = Progress.onTerminal(err);
         String stopReason = null;
         try (Ledger ledger = StoreOptions.open(store.settings());
@@ -94,7 +144,7 @@ final class ApplyCommand implements Callable<Integer> {
             try {
                 for (List<CommandFile.NumberedCommand> chunk = chunks.next(CHUNK_SIZE); !chunk.isEmpty();
                      chunk = chunks.next(CHUNK_SIZE)) {
-                    long firstFailedLine = applyChunk(ledger, chunk, tally, commands.name(), err, progress);
+                    long firstFailedLine = applyChunk(ledger, chunk, tally, commands.name(), errors, progress);
                     progress.show("apply: " + tally.settled() + " of " + total + " commands");
                     if (firstFailedLine != NONE) {
                         progress.done();
@@ -112,6 +162,7 @@ final class ApplyCommand implements Callable<Integer> {
                         + "commands already applied come back as duplicates.";
             }
             progress.done();
+            errors.finish("commands that could not be applied", "the first are listed above");
             // The contract: every outcome is visible in the read models when apply returns.
             ledger.awaitReadModels();
         }
@@ -125,7 +176,7 @@ final class ApplyCommand implements Callable<Integer> {
      * @return the line of the first command that failed, or {@link #NONE}
      */
     private static long applyChunk(Ledger ledger, List<CommandFile.NumberedCommand> chunk, ApplyReport.Tally tally,
-                                   String name, PrintWriter err, Progress progress) {
+                                   String name, BoundedLines errors, Progress progress) {
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(chunk.size());
         for (CommandFile.NumberedCommand numbered : chunk) {
             outcomes.add(ledger.submit(numbered.command()));
@@ -138,14 +189,14 @@ final class ApplyCommand implements Callable<Integer> {
             } catch (CompletionException | CancellationException e) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 progress.done();
-                err.println(name + ":" + numbered.line() + ": ERROR: " + numbered.command().type() + " \""
+                errors.println(name + ":" + numbered.line() + ": ERROR: " + numbered.command().type() + " \""
                         + numbered.command().id() + "\" could not be applied: " + ErrorReporter.rootMessage(cause));
                 if (firstFailedLine == NONE) {
                     firstFailedLine = numbered.line();
                 }
             }
         }
-        err.flush();
+        errors.flush();
         return firstFailedLine;
     }
 
@@ -153,10 +204,13 @@ final class ApplyCommand implements Callable<Integer> {
         if (json) {
             out.println(ViewJson.write(report));
         } else {
+            BoundedLines refusals = new BoundedLines(out);
             for (ApplyReport.RejectedLine rejection : report.rejections()) {
-                out.println(name + ":" + rejection.line() + ": " + rejection.id() + " refused " + rejection.code()
+                refusals.println(name + ":" + rejection.line() + ": " + rejection.id() + " refused " + rejection.code()
                         + ": " + rejection.message());
             }
+            refusals.skip(report.rejected() - report.rejections().size());
+            refusals.finish("refusals", "apply --json lists them all");
             out.println("applied " + report.applied() + ", duplicates " + report.duplicates()
                     + ", rejected " + report.rejected());
         }

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * What {@code apply} did, in the JSON shape of {@code cli.md}: counts of applied, duplicate and
  * rejected commands, and each rejection with its physical line. A duplicate is counted only in
- * {@code duplicates}, whatever its first outcome was.
+ * {@code duplicates}, whatever its first outcome was. {@code rejections} may hold fewer than
+ * {@code rejected} when the tally kept only the first ones (for people, who see at most
+ * {@link BoundedLines#LIMIT}); for {@code --json} it keeps them all.
  */
 public record ApplyReport(long applied, long duplicates, long rejected, List<RejectedLine> rejections) {
 
@@ -22,28 +24,43 @@ public record ApplyReport(long applied, long duplicates, long rejected, List<Rej
 
     /** Counts outcomes as they arrive. */
     static final class Tally {
+        private final long keep;
         private long applied;
         private long duplicates;
+        private long rejected;
         private final List<RejectedLine> rejections = new ArrayList<>();
+
+        /** A tally that keeps every rejection. */
+        Tally() {
+            this(Long.MAX_VALUE);
+        }
+
+        /** A tally that keeps the first {@code keep} rejections and counts the rest. */
+        Tally(long keep) {
+            this.keep = keep;
+        }
 
         void record(long line, Outcome outcome) {
             if (outcome instanceof Outcome.Accepted) {
                 applied++;
             } else if (outcome instanceof Outcome.Duplicate) {
                 duplicates++;
-            } else if (outcome instanceof Outcome.Rejected rejected) {
-                rejections.add(new RejectedLine(line, rejected.commandId(), rejected.code().name(), rejected.message()));
+            } else if (outcome instanceof Outcome.Rejected refused) {
+                rejected++;
+                if (rejections.size() < keep) {
+                    rejections.add(new RejectedLine(line, refused.commandId(), refused.code().name(), refused.message()));
+                }
             } else {
                 throw new IllegalStateException("an outcome apply does not know: " + outcome);
             }
         }
 
         long settled() {
-            return applied + duplicates + rejections.size();
+            return applied + duplicates + rejected;
         }
 
         ApplyReport report() {
-            return new ApplyReport(applied, duplicates, rejections.size(), rejections);
+            return new ApplyReport(applied, duplicates, rejected, rejections);
         }
     }
 }

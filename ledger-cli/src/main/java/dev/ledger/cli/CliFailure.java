@@ -13,7 +13,16 @@ final class CliFailure extends RuntimeException {
     }
 
     CliFailure(String message, int exitCode) {
-        super(message, null, false, false);
+        this(message, exitCode, null);
+    }
+
+    /** A failure whose cause {@code --verbose} shows as a stack trace. */
+    CliFailure(String message, Throwable cause) {
+        this(message, ExitCodes.BAD_INPUT, cause);
+    }
+
+    CliFailure(String message, int exitCode, Throwable cause) {
+        super(message, cause, false, false);
         this.exitCode = exitCode;
     }
 

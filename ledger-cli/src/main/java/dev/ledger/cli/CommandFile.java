@@ -70,6 +70,14 @@ final class CommandFile implements Closeable {
             }
         }
         Path path = Path.of(argument);
+        if (Files.isDirectory(path)) {
+            throw new CliFailure("ledger apply: " + argument + " is a directory; name a JSON Lines file of commands, "
+                    + "or - for standard input");
+        }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new CliFailure("ledger apply: " + argument + " is not a regular file (apply reads its file twice); "
+                    + "copy it to a file, or pipe it in with - for standard input");
+        }
         if (!Files.isRegularFile(path)) {
             throw new CliFailure("ledger apply: " + argument + ": no such file; name a JSON Lines file of commands, "
                     + "or - for standard input");

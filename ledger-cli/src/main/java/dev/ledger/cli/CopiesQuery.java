@@ -22,8 +22,9 @@ final class CopiesQuery extends ViewQuery<CopiesView> {
     @Option(names = "--leader", paramLabel = "L", description = "only the lead trades of this leader")
     String leader;
 
-    @Option(names = "--at", paramLabel = "ISO-8601-INSTANT", converter = IsoInstant.class,
-            description = "answer as of this instant, from the events stamped up to it")
+    @Option(names = "--at", paramLabel = "T", converter = IsoInstant.class,
+            description = "answer as of T, an instant (2026-01-31T12:00:00Z, or with an offset) or a date (2026-01-31: "
+                    + "its start in UTC), from the events stamped up to it")
     Instant at;
 
     @Override

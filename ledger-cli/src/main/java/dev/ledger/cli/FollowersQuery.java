@@ -24,8 +24,9 @@ final class FollowersQuery extends ViewQuery<FollowersView> {
             + MAX_LIMIT + "; default: all)")
     Integer limit;
 
-    @Option(names = "--at", paramLabel = "ISO-8601-INSTANT", converter = IsoInstant.class,
-            description = "answer as of this instant, from the events stamped up to it")
+    @Option(names = "--at", paramLabel = "T", converter = IsoInstant.class,
+            description = "answer as of T, an instant (2026-01-31T12:00:00Z, or with an offset) or a date (2026-01-31: "
+                    + "its start in UTC), from the events stamped up to it")
     Instant at;
 
     @Override
@@ -46,7 +47,7 @@ final class FollowersQuery extends ViewQuery<FollowersView> {
         int n = limit == null ? MAX_LIMIT : limit;
         return (at == null ? ledger.followers(user, n) : ledger.followersAt(user, n, at)).orElseThrow(() ->
                 new CliFailure(spec.qualifiedName() + ": NOT_A_LEADER: " + user + " has set no leader terms"
-                        + (at == null ? "" : " by " + at) + " in " + store.settings().describe()
+                        + (at == null ? "" : " by " + at) + " in the store at " + store.where()
                         + "; a leader starts with SetLeaderTerms"));
     }
 

@@ -29,6 +29,11 @@ final class FreshStore {
                         + "; delete it by hand or name another store with --db");
             }
         }
-        return StoreSettings.embedded(directory);
+        StoreSettings settings = StoreSettings.embedded(directory);
+        String problem = StoreProblem.unusableH2Path(settings);
+        if (problem != null) {
+            throw new CliFailure(problem + "; run it where the current directory is writable, or name another store with --db");
+        }
+        return settings;
     }
 }

@@ -153,14 +153,20 @@ final class RebuildCommand implements Callable<Integer> {
                     result(r, report.verify()));
         }
         table.print(out, "");
+        BoundedLines rows = new BoundedLines(out);
         for (Rebuilt r : report.projections()) {
             if (!r.differences().isEmpty()) {
+                if (!rows.hasRoom()) {
+                    rows.skip(r.differences().size());
+                    continue;
+                }
                 out.println();
                 out.println(r.projection() + (report.verify() ? ": live and rebuilt differ in these rows" + ":"
                         : ": the live model differed in these rows (now replaced by the rebuilt ones):"));
-                r.differences().forEach(d -> out.println("  " + d));
+                r.differences().forEach(d -> rows.println("  " + d));
             }
         }
+        rows.finish("differing rows", "--json lists them all");
         out.println();
         if (report.verify()) {
             out.println(report.differences() == 0

@@ -51,8 +51,20 @@ abstract class ViewQuery<V> implements Callable<Integer> {
     public Integer call() {
         checkParameters();
         V view;
+        boolean empty;
         try (Ledger ledger = StoreOptions.builder(store.settings()).startReadModels(needsReadModels()).build()) {
-            view = find(ledger);
+            empty = ledger.store().headIndex() < 0;
+            try {
+                view = find(ledger);
+            } catch (CliFailure notFound) {
+                // Nothing can be found in a store that holds nothing: most likely --db names the wrong one.
+                throw empty ? new CliFailure(emptyStore() + "; check --db (or LEDGER_DB_URL), or apply commands first") : notFound;
+            }
+        }
+        if (empty) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(emptyStore() + "; check --db (or LEDGER_DB_URL) if you expected an answer from it");
+            err.flush();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -64,17 +76,22 @@ abstract class ViewQuery<V> implements Callable<Integer> {
         return ExitCodes.DONE;
     }
 
+    /** The line for a store that holds no event at all (a brand-new one): nothing can be found in it. */
+    String emptyStore() {
+        return spec.qualifiedName() + ": the store at " + store.where() + " holds no events yet";
+    }
+
     /** The failure for an account the store does not know, as {@code cli.md} asks: exit 2, ACCOUNT_NOT_FOUND. */
     CliFailure accountNotFound(String account) {
         return new CliFailure(spec.qualifiedName() + ": ACCOUNT_NOT_FOUND: account " + account
-                + " has not been opened in " + store.settings().describe()
+                + " has not been opened in the store at " + store.where()
                 + "; check the name (USER:TYPE, TYPE one of FUTURES, COPY, ELITE, LEGACY) and --db");
     }
 
     /** The same for a point-in-time query: the account did not exist yet at {@code at}, or at all. */
     CliFailure accountNotFound(String account, Instant at) {
         return new CliFailure(spec.qualifiedName() + ": ACCOUNT_NOT_FOUND: account " + account
-                + " had not been opened by " + at + " in " + store.settings().describe()
+                + " had not been opened by " + at + " in the store at " + store.where()
                 + "; check the name (USER:TYPE, TYPE one of FUTURES, COPY, ELITE, LEGACY), --at and --db");
     }
 

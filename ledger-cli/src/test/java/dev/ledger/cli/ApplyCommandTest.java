@@ -67,7 +67,7 @@ class ApplyCommandTest {
 
         CliRun balance = CliRun.of("query", "balance", "alice:FUTURES", "--db", db);
         assertThat(balance.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(balance.err()).contains("ACCOUNT_NOT_FOUND");
+        assertThat(balance.err()).contains("holds no events yet");
         CliRun accounts = CliRun.of("query", "accounts", "alice", "--json", "--db", db);
         assertThat(json(accounts.out())).isEqualTo(json("{\"user\":\"alice\",\"accounts\":[]}"));
     }
@@ -234,8 +234,11 @@ class ApplyCommandTest {
     }
 
     @Test
-    void reportsAnUnknownAccountOnStandardErrorWithExitTwo() {
-        CliRun query = CliRun.of("query", "balance", "bob:FUTURES", "--json", "--db", CliRun.freshDatabase("query-unknown"));
+    void reportsAnUnknownAccountOnStandardErrorWithExitTwo() throws IOException {
+        String db = CliRun.freshDatabase("query-unknown");
+        assertThat(CliRun.of("apply", file("alice.jsonl", GOOD_FILE).toString(), "--db", db).exitCode()).isZero();
+
+        CliRun query = CliRun.of("query", "balance", "bob:FUTURES", "--json", "--db", db);
 
         assertThat(query.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(query.out()).isEmpty();

@@ -85,7 +85,7 @@ class PointInTimeQueryTest {
 
     @Test
     void refusesAMalformedInstantNamingTheOptionAndTheForm() {
-        for (String bad : new String[]{"yesterday", "2026-01-31", "2026-01-31T12:00:00", "2026-13-01T00:00:00Z"}) {
+        for (String bad : new String[]{"yesterday", "2026-01-32", "2026-01-31T12:00:00", "2026-13-01T00:00:00Z"}) {
             CliRun query = CliRun.of("query", "balance", "dan:FUTURES", "--at", bad, "--db", db);
 
             assertThat(query.exitCode()).as(bad).isEqualTo(ExitCodes.BAD_INPUT);

@@ -14,6 +14,7 @@ import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -324,12 +325,17 @@ public final class ProjectionRebuilder {
                         if (i > 1) {
                             row.append(", ");
                         }
-                        row.append(columns.getColumnName(i).toLowerCase()).append('=').append(rows.getObject(i));
+                        row.append(columns.getColumnName(i).toLowerCase()).append('=').append(cell(rows.getObject(i)));
                     }
                     into.add(row.append('}').toString());
                 }
             }
         }
+    }
+
+    /** A cell as the rows show it: a decimal in plain digits ({@code 0.00000000}, never {@code 0E-8}). */
+    static String cell(Object value) {
+        return value instanceof BigDecimal decimal ? decimal.toPlainString() : String.valueOf(value);
     }
 
     private static void clearShadow(Connection connection, ProjectionCatalog.Projection projection) throws SQLException {

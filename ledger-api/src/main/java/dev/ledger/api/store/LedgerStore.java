@@ -170,6 +170,20 @@ public final class LedgerStore implements AutoCloseable {
         }
     }
 
+    /** Whether the event store holds any event of the stream {@code aggregateIdentifier} (an account, a symbol, ...). */
+    public boolean hasEvents(String aggregateIdentifier) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT 1 FROM domainevententry WHERE aggregateidentifier = ? LIMIT 1")) {
+            query.setString(1, aggregateIdentifier);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the events of " + aggregateIdentifier, e);
+        }
+    }
+
     @Override
     public void close() {
         if (ownsDataSource && dataSource instanceof HikariDataSource pool) {
