@@ -26,7 +26,8 @@ import java.util.OptionalLong;
  *   <li><b>Headers</b>: {@value #CONTENT_TYPE_HEADER} {@value #CONTENT_TYPE} (the CloudEvents Kafka binding's
  *   structured mode); {@value #POSITION_HEADER}, the event's global position in decimal digits; and
  *   {@value #BATCH_FROM_HEADER} and {@value #BATCH_PREV_HASH_HEADER}, the feed cursor the record's publishing
- *   batch started from (position and chain hash), which is what a publisher resumes from after a crash.</li>
+ *   batch started from (position and chain hash), and {@value #BATCH_TO_HEADER}, the batch's last position,
+ *   which is what a publisher resumes from after it stopped.</li>
  * </ul>
  */
 public final class FeedRecords {
@@ -36,6 +37,7 @@ public final class FeedRecords {
     public static final String POSITION_HEADER = "ledger.position";
     public static final String BATCH_FROM_HEADER = "ledger.batch.from";
     public static final String BATCH_PREV_HASH_HEADER = "ledger.batch.prevhash";
+    public static final String BATCH_TO_HEADER = "ledger.batch.to";
     /** The key of events that belong to no user: the market's. */
     public static final String MARKET_KEY = "MARKET";
 
@@ -50,13 +52,18 @@ public final class FeedRecords {
         return user != null ? user : MARKET_KEY;
     }
 
-    /** The record of {@code event}, published in a batch that started from {@code batchFrom}. */
-    public static ProducerRecord<String, byte[]> record(String topic, FeedEvent event, FeedCursor batchFrom) {
+    /**
+     * The record of {@code event}, published in a batch that started from {@code batchFrom} and ends with the
+     * event at {@code batchTo}.
+     */
+    public static ProducerRecord<String, byte[]> record(String topic, FeedEvent event, FeedCursor batchFrom,
+                                                        long batchTo) {
         List<Header> headers = List.of(
                 new RecordHeader(CONTENT_TYPE_HEADER, CONTENT_TYPE_BYTES),
                 new RecordHeader(POSITION_HEADER, ascii(Long.toString(event.position()))),
                 new RecordHeader(BATCH_FROM_HEADER, ascii(Long.toString(batchFrom.position()))),
-                new RecordHeader(BATCH_PREV_HASH_HEADER, ascii(batchFrom.prevHash())));
+                new RecordHeader(BATCH_PREV_HASH_HEADER, ascii(batchFrom.prevHash())),
+                new RecordHeader(BATCH_TO_HEADER, ascii(Long.toString(batchTo))));
         return new ProducerRecord<>(topic, null, key(event), event.cloudEvent().getBytes(StandardCharsets.UTF_8),
                 headers);
     }
@@ -64,6 +71,12 @@ public final class FeedRecords {
     /** The {@value #POSITION_HEADER} of a record; empty when it has none. */
     public static OptionalLong position(Headers headers) {
         String text = text(headers, POSITION_HEADER);
+        return text == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+    }
+
+    /** The {@value #BATCH_TO_HEADER} of a record: the last position of its batch; empty when it has none. */
+    public static OptionalLong batchTo(Headers headers) {
+        String text = text(headers, BATCH_TO_HEADER);
         return text == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
     }
 

@@ -40,10 +40,13 @@ import java.util.function.Function;
  * it never goes past an event that Kafka has not acknowledged.
  *
  * <p><b>Resuming.</b> Every record carries the cursor its batch started from ({@value FeedRecords#BATCH_FROM_HEADER},
- * {@value FeedRecords#BATCH_PREV_HASH_HEADER}). On {@link #start()} the publisher reads the last record of each
- * partition and resumes from the highest of those cursors: every batch before it was acknowledged whole, so
- * nothing is lost, and only the batch in flight at the crash, or the part of it Kafka had already taken, is
- * written again (at least once). The resumed lines go on with the same hash chain, so a record written again
+ * {@value FeedRecords#BATCH_PREV_HASH_HEADER}) and the batch's last position ({@value FeedRecords#BATCH_TO_HEADER}).
+ * On {@link #start()} the publisher reads the last record of each partition; the highest of their batch cursors
+ * is the last batch begun, and every event before it is in the topic (a batch is sent only once the one before
+ * it was acknowledged whole). It then reads that batch's records (they end the partitions they went to) and
+ * checks them against the feed: if every event of the batch is there, it goes on after the batch, and nothing
+ * is written twice; if not (a crash in the middle of the batch), it goes on from the batch's start, and only
+ * the part of that batch that Kafka had already taken is written again (at least once). The resumed lines go on with the same hash chain, so a record written again
  * is byte for byte the record written before: consumers drop it by its CloudEvents {@code id}, or by keeping
  * the highest {@value FeedRecords#POSITION_HEADER} per key (or partition) and skipping records at or below it.
  * Nothing is stored outside the topic: the publisher needs only read access to the ledger's store.
@@ -107,10 +110,15 @@ public final class KafkaFeedPublisher implements AutoCloseable {
             found = ResumePoint.find(consumer, topic, startTimeout);
         }
         FeedCursor from;
-        if (found.cursor().isPresent()) {
-            from = found.cursor().get();
-            log.info("Publishing the ledger's feed to {} again from position {} (the batch in flight when the "
-                    + "last publisher stopped)", topic, from.position());
+        if (found.batchFrom().isPresent()) {
+            from = afterLastBatch(found);
+            if (from.equals(found.batchFrom().get())) {
+                log.info("Publishing the ledger's feed to {} from position {} again: the batch in flight when the "
+                        + "last publisher stopped is not whole in the topic", topic, from.position());
+            } else {
+                log.info("Publishing the ledger's feed to {} from position {}, after the last batch published",
+                        topic, from.position());
+            }
         } else if (found.topicEverWritten() && !startFromGiven) {
             throw new IllegalStateException("Kafka topic '" + topic + "' held records once, but none of this "
                     + "publisher's is left (deleted by retention, or written by something else): the position to "
@@ -129,9 +137,38 @@ public final class KafkaFeedPublisher implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Where to go on from, given the last batch begun: after it when the topic holds every event of it (a
+     * publisher that stopped between batches, or whose last batch was sent again whole), else from its start.
+     */
+    private FeedCursor afterLastBatch(ResumePoint.Found found) {
+        FeedCursor batchFrom = found.batchFrom().orElseThrow();
+        if (found.batchTo() < batchFrom.position()) {
+            return batchFrom;
+        }
+        FeedCursor cursor = batchFrom;
+        while (true) {
+            List<FeedEvent> events = feed.read(cursor, EventFeed.DEFAULT_BATCH_SIZE);
+            for (FeedEvent event : events) {
+                if (event.position() > found.batchTo()) {
+                    return cursor;
+                }
+                if (!found.positions().contains(event.position())) {
+                    return batchFrom;
+                }
+                cursor = event.next();
+            }
+            if (events.isEmpty()) {
+                // The batch announced events the store does not hold (another store?): publish it again.
+                return batchFrom;
+            }
+        }
+    }
+
     private void publish(List<FeedEvent> batch) throws Exception {
         FeedEvent first = batch.get(0);
         FeedCursor batchFrom = new FeedCursor(first.position(), first.prevHash());
+        long batchTo = batch.get(batch.size() - 1).position();
         Producer<String, byte[]> sending = producer;
         if (sending == null) {
             sending = producerFactory.apply(producerConfig);
@@ -140,7 +177,7 @@ public final class KafkaFeedPublisher implements AutoCloseable {
         try {
             List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
             for (FeedEvent event : batch) {
-                acks.add(sending.send(FeedRecords.record(topic, event, batchFrom)));
+                acks.add(sending.send(FeedRecords.record(topic, event, batchFrom, batchTo)));
             }
             sending.flush();
             for (Future<RecordMetadata> ack : acks) {
