@@ -1,5 +1,9 @@
 package dev.ledger.api;
 
+import dev.ledger.api.feed.EventFeed;
+import dev.ledger.api.feed.FeedCursor;
+import dev.ledger.api.feed.FeedHandler;
+import dev.ledger.api.feed.Subscription;
 import dev.ledger.api.history.PointInTimeQueries;
 import dev.ledger.api.read.ProjectionStatus;
 import dev.ledger.api.read.ReadModels;
@@ -137,6 +141,7 @@ public final class Ledger implements AutoCloseable {
     private final ExecutorService snapshotExecutor;
     private final PointInTimeQueries pointInTime;
     private final ReadModels readModels;
+    private final EventFeed feed;
     private final QueryGateway queries;
     private final Duration readModelTimeout;
 
@@ -217,8 +222,9 @@ public final class Ledger implements AutoCloseable {
             ProjectionCatalog.ALL.forEach(p -> projections.put(p.name(), p.create(liveTables)));
             this.readModels = new ReadModels(store, queryBus, projections, List.of(new RiskQueries(store.transactions())),
                     builder.pollInterval, builder.stallTimeout, clock);
+            this.feed = EventFeed.on(store, builder.pollInterval);
             this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache, capture,
-                    new MigrationSagaReactions(sagaManager), readModels::eventsCommitted, clock, builder.queueCapacity,
+                    new MigrationSagaReactions(sagaManager), this::eventsCommitted, clock, builder.queueCapacity,
                     builder.maxGroupSize, commands -> accounts.preload(CommandTargets.accounts(commands)));
             this.reminderPoller = new ReminderPoller(reminders, writer, clock, builder.reminderInterval);
             commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
@@ -416,6 +422,32 @@ public final class Ledger implements AutoCloseable {
         return queries;
     }
 
+    /**
+     * Subscribes {@code handler} to the event feed from {@code fromPosition} (a global index; 0 for every
+     * event): every event at or after it, then every event as it commits, in position order, in batches, at
+     * least once, until the returned subscription is closed. The lines are chained as from
+     * {@link FeedCursor#at(long)}. Guarantees and threads: {@link EventFeed}, {@link FeedHandler},
+     * {@link Subscription}. Subscriptions still open are closed by {@link #close()}.
+     */
+    public Subscription subscribe(long fromPosition, FeedHandler handler) {
+        return feed.subscribe(fromPosition, handler);
+    }
+
+    /** Subscribes {@code handler} from a cursor kept from an earlier subscription ({@link dev.ledger.api.feed.FeedEvent#next()}). */
+    public Subscription subscribe(FeedCursor from, FeedHandler handler) {
+        return feed.subscribe(from, handler);
+    }
+
+    /** The event feed of this ledger's store (reads, subscriptions with other batch sizes). */
+    public EventFeed feed() {
+        return feed;
+    }
+
+    private void eventsCommitted() {
+        readModels.eventsCommitted();
+        feed.eventsCommitted();
+    }
+
     /** The store, for tools (export, rebuild, benchmark) that work below the facade. */
     public LedgerStore store() {
         return store;
@@ -429,6 +461,7 @@ public final class Ledger implements AutoCloseable {
             writer.close();
         } finally {
             try {
+                feed.close();
                 readModels.close();
             } finally {
                 eventStore.shutDown();

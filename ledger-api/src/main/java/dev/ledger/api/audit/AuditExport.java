@@ -279,6 +279,13 @@ public final class AuditExport {
         String payloadType = rows.getString(8);
         String timestampText = rows.getString(9);
         Instant timestamp = timestamps.parse(timestampText, position);
+        return event(position, aggregate, sequence, eventId, metadataBytes, payloadBytes, revision, payloadType,
+                timestamp);
+    }
+
+    /** One stored event as the export reads it, from its columns (also {@link CloudEventRenderer}'s way in). */
+    static AuditLines.Event event(long position, String aggregate, long sequence, String eventId, byte[] metadataBytes,
+                                  byte[] payloadBytes, String revision, String payloadType, Instant timestamp) {
         JsonNode metadata = metadataBytes == null ? NullNode.getInstance() : parse(metadataBytes, "metadata", position);
         if (!metadata.isObject() && !metadata.isNull()) {
             throw new AuditExportException("event at position " + position + " has metadata that is not a JSON object");

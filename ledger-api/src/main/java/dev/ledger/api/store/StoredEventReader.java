@@ -90,15 +90,17 @@ public final class StoredEventReader {
         }
     }
 
-    private static TrackedEventData<?> data(ResultSet row) throws SQLException {
+    /** The stored event on the current row of a result of {@link #COLUMNS}, not yet upcast or deserialized. */
+    public static TrackedEventData<?> data(ResultSet row) throws SQLException {
         long index = row.getLong(1);
         return new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(index), new GenericDomainEventEntry<>(
                 row.getString(2), row.getString(3), row.getLong(4), row.getString(5), row.getString(6),
                 row.getString(7), row.getString(8), row.getBytes(9), row.getBytes(10)));
     }
 
+    /** Stored events (from {@link #data}) upcast, with payloads and metadata deserialized when first asked for. */
     @SuppressWarnings("unchecked")
-    private List<Indexed> events(List<TrackedEventData<?>> rows) {
+    public List<Indexed> events(List<TrackedEventData<?>> rows) {
         DomainEventStream stream = EventStreamUtils.upcastAndDeserializeDomainEvents(
                 rows.stream().map(r -> (TrackedDomainEventData<?>) r), serializer, upcasters);
         List<Indexed> events = new ArrayList<>(rows.size());
