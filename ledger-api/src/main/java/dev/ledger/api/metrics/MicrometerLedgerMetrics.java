@@ -41,6 +41,8 @@ public final class MicrometerLedgerMetrics implements LedgerMetrics {
 
     private final MeterRegistry registry;
     private final List<Meter> bound = new CopyOnWriteArrayList<>();
+    /** Function counters hold their state weakly: the suppliers they read are kept here until close. */
+    private final List<Object> held = new CopyOnWriteArrayList<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> fanOuts = new ConcurrentHashMap<>();
@@ -177,6 +179,8 @@ public final class MicrometerLedgerMetrics implements LedgerMetrics {
                 .tag("readmodel", name)
                 .strongReference(true)
                 .register(registry));
+        held.add(recoveries);
+        held.add(eventsApplied);
         bound.add(FunctionCounter.builder("ledger.readmodel.recoveries", recoveries, LongSupplier::getAsLong)
                 .description("times this process recovered the stalled read model")
                 .tag("readmodel", name)
@@ -204,5 +208,6 @@ public final class MicrometerLedgerMetrics implements LedgerMetrics {
             registry.remove(meter);
         }
         bound.clear();
+        held.clear();
     }
 }
