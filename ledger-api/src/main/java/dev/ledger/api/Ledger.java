@@ -5,6 +5,14 @@ import dev.ledger.api.feed.FeedCursor;
 import dev.ledger.api.feed.FeedHandler;
 import dev.ledger.api.feed.Subscription;
 import dev.ledger.api.history.PointInTimeQueries;
+import dev.ledger.api.metrics.LedgerMetrics;
+import dev.ledger.api.metrics.LedgerMonitor;
+import dev.ledger.api.metrics.MicrometerLedgerMetrics;
+import dev.ledger.domain.value.AccountId;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.monitoring.MessageMonitor;
+import org.axonframework.monitoring.MultiMessageMonitor;
 import dev.ledger.api.read.ProjectionStatus;
 import dev.ledger.api.read.ReadModels;
 import dev.ledger.api.store.LedgerStore;
@@ -112,7 +120,8 @@ import java.util.concurrent.ExecutionException;
  * <li>{@link #execute}, {@link #submit} and {@link #executeAll} are safe to call from any number of threads at
  * once. Every command runs on the ledger's one writer thread, in the order the calls queued them (so the
  * commands of one thread keep its order, and each sees the effects of every command queued before it); they
- * block while {@link Builder#queueCapacity} commands are already waiting.</li>
+ * block while {@link Builder#queueCapacity} commands are already waiting, or, with {@link Builder#queueFullWait},
+ * throw {@link LedgerBusyException} once the queue stayed full that long.</li>
  * <li>The queries ({@link #balance}, {@link #risk}, {@link #performance}, {@link #accounts}, {@link #migration},
  * {@link #migrationSummary}, {@link #migrations}, {@link #follows}, {@link #followers}, {@link #copies}), their
  * point-in-time forms ({@code ...At}), {@link #awaitReadModels}, {@link #readModelStatus} and
@@ -144,6 +153,9 @@ public final class Ledger implements AutoCloseable {
     private final EventFeed feed;
     private final QueryGateway queries;
     private final Duration readModelTimeout;
+    private final LedgerMetrics metrics;
+    private final Submissions submissions;
+    private final HealthCheck healthCheck;
 
     private Ledger(Builder builder) {
         Clock clock = builder.clock == null ? Clock.systemUTC() : builder.clock;
@@ -157,11 +169,16 @@ public final class Ledger implements AutoCloseable {
         this.store = builder.dataSource != null
                 ? LedgerStore.using(builder.dataSource)
                 : LedgerStore.open(builder.store);
+        // Micrometer is touched only when the embedder gave a registry (it is an optional dependency).
+        this.metrics = builder.meterRegistry == null ? LedgerMetrics.NONE : MicrometerLedgerMetrics.create(builder.meterRegistry);
+        LedgerMonitor monitor = new LedgerMonitor(metrics, clock);
         try {
             EventCapture capture = new EventCapture();
+            MessageMonitor<? super EventMessage<?>> axonEventMeters = metrics.eventStoreMonitor();
             this.eventStore = EmbeddedEventStore.builder()
                     .storageEngine(store.eventStorage())
-                    .messageMonitor(capture)
+                    .messageMonitor(axonEventMeters == null ? capture
+                            : new MultiMessageMonitor<EventMessage<?>>(List.of(capture, axonEventMeters)))
                     // Nothing tails this event store's streams (the read models read the event table with
                     // runners of their own), so its shared tailing cache stays off.
                     .optimizeEventConsumption(false)
@@ -187,7 +204,7 @@ public final class Ledger implements AutoCloseable {
             EventSourcingRepository<LeaderBook> leaderBookRepository = repository(LeaderBook.class, eventStore, aggregateCache, snapshots, eventClock);
             EventSourcingRepository<Market> marketRepository = repository(Market.class, eventStore, aggregateCache, snapshots, eventClock);
             Predicate<String> storedInEventStore = id -> store.eventStorage().lastSequenceNumberFor(id).isPresent();
-            SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
+            SimpleCommandBus commandBus = SimpleCommandBus.builder().messageMonitor(metrics.commandBusMonitor()).build();
             // Every event carries the id of the command that caused it (audit, per-command sampling).
             commandBus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(
                     List.of(new SimpleCorrelationDataProvider(EventMetadata.COMMAND_ID))));
@@ -223,9 +240,14 @@ public final class Ledger implements AutoCloseable {
             this.readModels = new ReadModels(store, queryBus, projections, List.of(new RiskQueries(store.transactions())),
                     builder.pollInterval, builder.stallTimeout, clock);
             this.feed = EventFeed.on(store, builder.pollInterval);
+            readModels.monitor(monitor);
             this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache, capture,
                     new MigrationSagaReactions(sagaManager), this::eventsCommitted, clock, builder.queueCapacity,
                     builder.maxGroupSize, commands -> accounts.preload(CommandTargets.accounts(commands)));
+            writer.monitor(monitor);
+            metrics.bindWriter(writer::queueSize, writer.queueCapacity());
+            this.submissions = new Submissions(writer, metrics, builder.queueFullWait, builder.outcomeTimeout);
+            this.healthCheck = new HealthCheck(store, writer, readModels, monitor, builder.healthThresholds, clock);
             this.reminderPoller = new ReminderPoller(reminders, writer, clock, builder.reminderInterval);
             commandBus.registerHandlerInterceptor((unitOfWork, chain) -> {
                 if (!writer.isWriterThread()) {
@@ -240,6 +262,7 @@ public final class Ledger implements AutoCloseable {
             this.readModelTimeout = builder.readModelTimeout;
             this.pointInTime = new PointInTimeQueries(store);
         } catch (RuntimeException e) {
+            metrics.close();
             store.close();
             throw e;
         }
@@ -267,9 +290,24 @@ public final class Ledger implements AutoCloseable {
         return await(submit(command));
     }
 
-    /** Queues one command; the future completes once its outcome is durable. */
+    /**
+     * Queues one command; the future completes once its outcome is durable. With {@link Builder#outcomeTimeout}
+     * set, it completes exceptionally with a {@link java.util.concurrent.TimeoutException} when the outcome is
+     * not durable within that time (the command may still commit: send it again with the same id to learn its
+     * outcome). With {@link Builder#queueFullWait} set, throws {@link LedgerBusyException} when the writer's
+     * queue stays full for that long (the command was not queued); otherwise waits for room.
+     */
     public CompletableFuture<Outcome> submit(LedgerCommand command) {
-        return writer.submit(command);
+        return submissions.submit(command);
+    }
+
+    /**
+     * As {@link #submit(LedgerCommand)}, with this call's own timeout: the future completes exceptionally with a
+     * {@link java.util.concurrent.TimeoutException} when the outcome is not durable within {@code timeout}. The
+     * command may still commit; sending it again with the same id returns its outcome (or a duplicate of it).
+     */
+    public CompletableFuture<Outcome> submit(LedgerCommand command, Duration timeout) {
+        return submissions.submit(command, Builder.positive(timeout, "timeout"));
     }
 
     /**
@@ -279,7 +317,7 @@ public final class Ledger implements AutoCloseable {
     public List<Outcome> executeAll(List<? extends LedgerCommand> commands) {
         List<CompletableFuture<Outcome>> futures = new ArrayList<>(commands.size());
         for (LedgerCommand command : commands) {
-            futures.add(writer.submit(command));
+            futures.add(submissions.submit(command));
         }
         List<Outcome> outcomes = new ArrayList<>(futures.size());
         for (CompletableFuture<Outcome> future : futures) {
@@ -292,6 +330,36 @@ public final class Ledger implements AutoCloseable {
     public Optional<BalanceView> balance(String account) {
         awaitReadModels();
         return queries.query(new FindBalance(account), ResponseTypes.optionalInstanceOf(BalanceView.class)).join();
+    }
+
+    /** {@link #balance(String)} of a typed account id. */
+    public Optional<BalanceView> balance(AccountId account) {
+        return balance(account.toString());
+    }
+
+    /** {@link #risk(String)} of a typed account id. */
+    public Optional<RiskView> risk(AccountId account) {
+        return risk(account.toString());
+    }
+
+    /** {@link #performance(String)} of a typed account id. */
+    public Optional<PerformanceView> performance(AccountId account) {
+        return performance(account.toString());
+    }
+
+    /** {@link #balanceAt(String, Instant)} of a typed account id. */
+    public Optional<BalanceView> balanceAt(AccountId account, Instant at) {
+        return balanceAt(account.toString(), at);
+    }
+
+    /** {@link #riskAt(String, Instant)} of a typed account id. */
+    public Optional<RiskView> riskAt(AccountId account, Instant at) {
+        return riskAt(account.toString(), at);
+    }
+
+    /** {@link #performanceAt(String, Instant)} of a typed account id. */
+    public Optional<PerformanceView> performanceAt(AccountId account, Instant at) {
+        return performanceAt(account.toString(), at);
     }
 
     /** The risk view of an account at the latest marks. */
@@ -417,6 +485,15 @@ public final class Ledger implements AutoCloseable {
         return readModels.status();
     }
 
+    /**
+     * How the ledger is doing: UP, DEGRADED or DOWN, with the store probe (one quick query and its latency), the
+     * writer's queue, every read model's lag and error, and the last store error; the rules are in {@link Health}.
+     * Safe from any thread; costs two small queries. Never throws for a store that is down: that is reported.
+     */
+    public Health health() {
+        return healthCheck.check();
+    }
+
     /** The query gateway of the read models, for queries this facade has no method for. */
     public QueryGateway queryGateway() {
         return queries;
@@ -462,8 +539,10 @@ public final class Ledger implements AutoCloseable {
         } finally {
             try {
                 feed.close();
+                submissions.close();
                 readModels.close();
             } finally {
+                metrics.close();
                 eventStore.shutDown();
                 snapshotExecutor.shutdown();
                 try {
@@ -506,8 +585,55 @@ public final class Ledger implements AutoCloseable {
         private Duration migrationOverdueAfter = MigrationSettings.DEFAULT_OVERDUE_AFTER;
         private Duration reminderInterval = Duration.ofSeconds(5);
         private int snapshotThreshold = 500;
+        private MeterRegistry meterRegistry;
+        private Duration queueFullWait;
+        private Duration outcomeTimeout;
+        private Health.Thresholds healthThresholds = Health.Thresholds.DEFAULTS;
 
         private Builder() {
+        }
+
+        /**
+         * Records the ledger's meters ({@code ledger.*}: command latency, group sizes, fan-outs, read-model lag,
+         * store errors, and Axon's command-bus and event-store meters when axon-micrometer is on the class path) on
+         * {@code registry}, which the embedder owns. Micrometer is an optional dependency of the ledger: without
+         * this call the ledger never loads a Micrometer class. One ledger per registry: the gauges bound to a
+         * ledger leave the registry when it closes.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * How long {@code submit}, {@code execute} and {@code executeAll} wait for room when the writer's queue is
+         * full before they throw {@link LedgerBusyException} (the command not queued). Zero: fail at once. Default:
+         * wait as long as it takes.
+         */
+        public Builder queueFullWait(Duration wait) {
+            Objects.requireNonNull(wait, "wait");
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("queueFullWait must not be negative, got " + wait);
+            }
+            this.queueFullWait = wait;
+            return this;
+        }
+
+        /**
+         * How long the future of {@code submit} (and so {@code execute} and {@code executeAll}) waits for the
+         * durable outcome before it completes exceptionally with a {@link java.util.concurrent.TimeoutException}
+         * ({@code execute} throws it as the cause of a {@link CompletionException}). The command may still commit:
+         * send it again with the same id to learn its outcome. Default: no timeout.
+         */
+        public Builder outcomeTimeout(Duration timeout) {
+            this.outcomeTimeout = positive(timeout, "outcomeTimeout");
+            return this;
+        }
+
+        /** The limits of {@link Health.Status#DEGRADED} (default {@link Health.Thresholds#DEFAULTS}). */
+        public Builder healthThresholds(Health.Thresholds thresholds) {
+            this.healthThresholds = Objects.requireNonNull(thresholds, "thresholds");
+            return this;
         }
 
         /** The store to open (the ledger owns its connection pool). */

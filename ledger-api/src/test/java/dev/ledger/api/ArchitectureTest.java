@@ -1,9 +1,13 @@
 package dev.ledger.api;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.ledger.api.archfixture.WriterTimingWithMicrometer;
+import dev.ledger.api.metrics.MicrometerLedgerMetrics;
 import dev.ledger.domain.archfixture.DomainQueryingAReadModel;
 import dev.ledger.domain.archfixture.DomainUsingTheStore;
 import dev.ledger.domain.event.archfixture.EventCarryingACommand;
@@ -16,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleName;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameStartingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +92,29 @@ class ArchitectureTest {
             .that().resideInAPackage("dev.ledger.domain.command..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.ledger.domain.account..", "dev.ledger.domain.migration..", "dev.ledger.domain.market..", "dev.ledger.domain.support..");
 
+    /** The metrics adapter: the only classes that load Micrometer, and only when a registry was given. */
+    private static final DescribedPredicate<JavaClass> METRICS_ADAPTER = resideInAPackage("dev.ledger.api.metrics")
+            .and(simpleNameStartingWith("Micrometer").or(simpleName("AxonMessageMeters")))
+            .or(equivalentTo(Ledger.class)).or(equivalentTo(Ledger.Builder.class))
+            .as("the metrics adapter (dev.ledger.api.metrics.Micrometer*, AxonMessageMeters) or the builder that takes the registry");
+
+    /**
+     * Micrometer is an optional dependency of ledger-api: only the adapter, and the builder method that takes a
+     * registry, may name it, so that a ledger built without a registry never loads it (MicrometerAbsentTest).
+     */
+    static final ArchRule ONLY_THE_METRICS_ADAPTER_NAMES_MICROMETER = noClasses()
+            .that(DescribedPredicate.not(METRICS_ADAPTER))
+            .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "org.axonframework.micrometer..")
+            .because("Micrometer is optional: code every ledger runs must not load it");
+
+    @Test
+    void onlyTheMetricsAdapterNamesMicrometer() {
+        ONLY_THE_METRICS_ADAPTER_NAMES_MICROMETER.check(LEDGER);
+        assertThat(LEDGER.get(MicrometerLedgerMetrics.class.getName()).getDirectDependenciesFromSelf())
+                .as("the adapter is there and does use Micrometer")
+                .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("io.micrometer"));
+    }
+
     @Test
     void projectionsDependOnlyOnEventsValuesAxonMessagingAndTheJdk() {
         PROJECTIONS_DEPEND_ONLY_ON_EVENTS_AND_VALUES.check(LEDGER);
@@ -117,7 +147,7 @@ class ArchitectureTest {
             "dev.ledger.domain.market", "dev.ledger.domain.migration", "dev.ledger.domain.support",
             "dev.ledger.projections.risk", "dev.ledger.projections.performance", "dev.ledger.projections.migration",
             "dev.ledger.api", "dev.ledger.api.store", "dev.ledger.api.write", "dev.ledger.api.read",
-            "dev.ledger.api.migration", "dev.ledger.api.rebuild", "dev.ledger.api.history"})
+            "dev.ledger.api.migration", "dev.ledger.api.rebuild", "dev.ledger.api.history", "dev.ledger.api.metrics"})
     void everyPackageTheRulesSpeakOfHoldsProductionClasses(String packageName) {
         assertThat(LEDGER.that(resideInAPackage(packageName))).as(packageName).isNotEmpty();
     }
@@ -159,6 +189,12 @@ class ArchitectureTest {
         void domainRuleCatchesTheDomainUsingAReadModelOrTheApi() {
             assertBreaks(DOMAIN_NEVER_DEPENDS_ON_PROJECTIONS_OR_API, DomainQueryingAReadModel.class, "dev.ledger.projections.balance.FindBalance");
             assertBreaks(DOMAIN_NEVER_DEPENDS_ON_PROJECTIONS_OR_API, DomainUsingTheStore.class, "dev.ledger.api.store.LedgerStore");
+        }
+
+        @Test
+        void micrometerRuleCatchesLedgerCodeOutsideTheAdapterUsingMicrometer() {
+            assertBreaks(ONLY_THE_METRICS_ADAPTER_NAMES_MICROMETER, WriterTimingWithMicrometer.class,
+                    "io.micrometer.core.instrument.Metrics");
         }
 
         @Test

@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Keeps one read model up to date, on a thread of its own. Each round is one transaction: lock the read
@@ -70,6 +71,8 @@ final class ReadModelRunner {
     private volatile long lastRecoveryNanos;
     private volatile long positionAtRecovery = Long.MIN_VALUE;
     private final AtomicLong eventsApplied = new AtomicLong();
+    /** Told of every failed batch (metrics). */
+    private volatile BiConsumer<String, Throwable> onFailure = (readModel, failure) -> { };
 
     ReadModelRunner(String name, Object projection, LedgerStore store, int batchSize, long pollMillis, Clock clock,
                     Executor aborter, Runnable committed) {
@@ -86,6 +89,10 @@ final class ReadModelRunner {
 
     String name() {
         return name;
+    }
+
+    void onFailure(BiConsumer<String, Throwable> listener) {
+        this.onFailure = listener;
     }
 
     synchronized void start() {
@@ -159,6 +166,7 @@ final class ReadModelRunner {
                 if (!running || Thread.currentThread() != thread) {
                     break;
                 }
+                onFailure.accept(name, failure);
                 if (error == null) {
                     errorSinceNanos = System.nanoTime();
                     log.warn("Read model {} failed to apply events after position {}; retrying", name, position, failure);

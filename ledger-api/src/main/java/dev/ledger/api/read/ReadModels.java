@@ -1,5 +1,6 @@
 package dev.ledger.api.read;
 
+import dev.ledger.api.metrics.LedgerMonitor;
 import dev.ledger.api.store.LedgerStore;
 import org.axonframework.queryhandling.QueryBus;
 import org.axonframework.queryhandling.annotation.AnnotationQueryHandlerAdapter;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +49,15 @@ public final class ReadModels implements AutoCloseable {
     private volatile boolean closed;
     private volatile long head = -1;
     private Thread watcher;
+    private volatile LedgerMonitor monitor = LedgerMonitor.NONE;
+
+    /**
+     * One read model as this process sees it, from memory alone (no query): whether it runs here, its position,
+     * the error that stops it here, whether it stays stuck after a recovery, recoveries and events applied here.
+     */
+    public record RunnerState(String name, boolean running, long position, String error, boolean stuck,
+                              long recoveries, long eventsApplied) {
+    }
 
     public ReadModels(LedgerStore store, QueryBus queryBus, Map<String, Object> projections, List<Object> queryOnlyHandlers,
                       Duration pollInterval, Duration stallTimeout, Clock clock) {
@@ -68,12 +79,26 @@ public final class ReadModels implements AutoCloseable {
         });
     }
 
+    /**
+     * Reports failed batches and store failures to {@code monitor}, and, once the read models start here, binds
+     * each one's gauges (lag, failing, recoveries, events applied) to its metrics. Call before {@link #start()}.
+     */
+    public void monitor(LedgerMonitor monitor) {
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
+        runners.values().forEach(runner -> runner.onFailure(monitor::readModelFailure));
+    }
+
     /** Starts every runner and the watcher. */
     public synchronized void start() {
         if (started || closed) {
             return;
         }
         started = true;
+        runners.values().forEach(runner -> monitor.metrics().bindReadModel(runner.name(),
+                () -> started ? Math.max(0, head - runner.position()) : 0,
+                () -> runner.error() != null,
+                runner::recoveries,
+                runner::eventsApplied));
         head = store.headIndex();
         runners.values().forEach(runner -> {
             runner.headMoved(head);
@@ -118,6 +143,7 @@ public final class ReadModels implements AutoCloseable {
                     nextCheck = now + TimeUnit.MILLISECONDS.toNanos(500);
                 }
             } catch (RuntimeException e) {
+                monitor.storeError("watcher", e);
                 log.debug("Read-model watcher could not read the store; trying again", e);
             }
             try {
@@ -233,6 +259,30 @@ public final class ReadModels implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether the read models run in this process. */
+    public boolean started() {
+        return started;
+    }
+
+    /** The head of the event store as the watcher last read it (-1 before it did, or when not started). */
+    public long knownHead() {
+        return head;
+    }
+
+    /** Every read model as this process sees it, without asking the store. */
+    public List<RunnerState> runnerStates() {
+        long now = System.nanoTime();
+        long failFastNanos = stallTimeout.toNanos() * 2;
+        List<RunnerState> states = new ArrayList<>(runners.size());
+        for (ReadModelRunner runner : runners.values()) {
+            Throwable error = runner.error();
+            states.add(new RunnerState(runner.name(), runner.isRunning(), runner.position(),
+                    error == null ? null : rootMessage(error), runner.isRunning() && runner.stuckAfterRecovery(now, failFastNanos),
+                    runner.recoveries(), runner.eventsApplied()));
+        }
+        return states;
     }
 
     /** The state of every read model: here and as the store records it. */

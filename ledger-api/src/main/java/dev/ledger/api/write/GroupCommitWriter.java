@@ -1,6 +1,8 @@
 package dev.ledger.api.write;
 
+import dev.ledger.api.LedgerBusyException;
 import dev.ledger.api.Outcome;
+import dev.ledger.api.metrics.LedgerMonitor;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.SqlStateDuplicateKeyResolver;
 import dev.ledger.api.store.StoreException;
@@ -8,6 +10,7 @@ import dev.ledger.domain.command.CommandFingerprint;
 import dev.ledger.domain.command.CommandRejectedException;
 import dev.ledger.domain.command.Command;
 import dev.ledger.domain.event.EventMetadata;
+import dev.ledger.domain.event.TradeCopied;
 import dev.ledger.domain.support.EventSourcedAggregates;
 import dev.ledger.domain.value.Names;
 import dev.ledger.domain.value.RejectionCode;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -85,6 +89,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Submission> queue;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Where commits, retries, fan-outs and store failures are reported (metrics, health). */
+    private volatile LedgerMonitor monitor = LedgerMonitor.NONE;
+    /** Writer thread only: copy outcomes (TradeCopied events) the command being dispatched caused. */
+    private int copiesOfCommand;
 
     private record Submission(Command command, CompletableFuture<Outcome> outcome) {
     }
@@ -128,6 +136,26 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.thread.start();
     }
 
+    /** Reports commits, retries, fan-outs and store failures to {@code monitor} from now on. */
+    public void monitor(LedgerMonitor monitor) {
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
+    }
+
+    /** Commands waiting for the writer. */
+    public int queueSize() {
+        return queue.size();
+    }
+
+    /** How many commands may wait for the writer. */
+    public int queueCapacity() {
+        return queue.size() + queue.remainingCapacity();
+    }
+
+    /** Whether the writer takes commands: not closed, and its thread alive. */
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
     /** Whether the calling thread is the writer (command handlers assert this). */
     public boolean isWriterThread() {
         return Thread.currentThread() == thread;
@@ -139,6 +167,15 @@ public final class GroupCommitWriter implements AutoCloseable {
      * command may be sent again with the same id).
      */
     public CompletableFuture<Outcome> submit(Command command) {
+        return submit(command, null);
+    }
+
+    /**
+     * Queues a command, waiting at most {@code maxWait} for room in a full queue ({@code null}: as long as it
+     * takes). Throws {@link LedgerBusyException} when the queue stayed full that long: the command was not
+     * queued. Otherwise as {@link #submit(Command)}.
+     */
+    public CompletableFuture<Outcome> submit(Command command, Duration maxWait) {
         requireWellFormedId(command);
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         if (!running) {
@@ -146,7 +183,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         Submission submission = new Submission(command, outcome);
         try {
-            queue.put(submission);
+            if (maxWait == null) {
+                queue.put(submission);
+            } else if (!queue.offer(submission, maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new LedgerBusyException(command, queueCapacity(), maxWait);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while queueing command " + command.id(), e);
@@ -234,12 +275,17 @@ public final class GroupCommitWriter implements AutoCloseable {
             } catch (RuntimeException failure) {
                 // Aggregates in the cache may hold state of the rolled-back group.
                 aggregateCache.removeAll();
+                if (!isConflict(failure)) {
+                    monitor.storeError("writer", failure);
+                }
                 if (isConflict(failure) && ++conflicts <= MAX_CONFLICT_RETRIES) {
                     log.debug("Concurrent write detected; retrying a group of {} commands", group.size());
+                    monitor.metrics().writerRetry("conflict");
                     continue;
                 }
                 if (!isConflict(failure) && ++storeFailures <= MAX_STORE_RETRIES) {
                     log.warn("Committing a group of {} commands failed; retrying", group.size(), failure);
+                    monitor.metrics().writerRetry("store");
                     pause(storeFailures);
                     continue;
                 }
@@ -250,6 +296,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private List<Outcome> commit(List<Submission> group, boolean grouped) {
+        long started = System.nanoTime();
         UnitOfWork<?> root = DefaultUnitOfWork.startAndGet(new GenericMessage<>("command group of " + group.size()));
         Transaction transaction = transactions.startTransaction();
         root.onCommit(u -> transaction.commit());
@@ -261,6 +308,8 @@ public final class GroupCommitWriter implements AutoCloseable {
             preload(group, known);
             List<CommandLog.Entry> recorded = new ArrayList<>();
             List<Outcome> outcomes = new ArrayList<>(group.size());
+            List<Command> leadTrades = new ArrayList<>();
+            List<Integer> copiers = new ArrayList<>();
             for (Submission submission : group) {
                 Command command = submission.command();
                 String fingerprint = CommandFingerprint.of(command);
@@ -273,7 +322,12 @@ public final class GroupCommitWriter implements AutoCloseable {
                                     + seen.commandType() + "); the first record stays"));
                     continue;
                 }
+                copiesOfCommand = 0;
                 Outcome outcome = dispatch(command, grouped);
+                if (copiesOfCommand > 0 && outcome instanceof Outcome.Accepted) {
+                    leadTrades.add(command);
+                    copiers.add(copiesOfCommand);
+                }
                 CommandLog.Entry entry = new CommandLog.Entry(command.id(), command.type(), fingerprint, outcome);
                 known.put(command.id(), entry);
                 recorded.add(entry);
@@ -283,6 +337,10 @@ public final class GroupCommitWriter implements AutoCloseable {
             // Registered last, so it runs after the event append (which takes the append lock first).
             root.onPrepareCommit(u -> writeLog(recorded, now));
             root.commit();
+            monitor.metrics().groupCommitted(group.size(), System.nanoTime() - started);
+            for (int i = 0; i < leadTrades.size(); i++) {
+                monitor.metrics().fanOut(leadTrades.get(i).type(), copiers.get(i));
+            }
             if (appendedTo(root).isEmpty()) {
                 return outcomes;
             }
@@ -401,6 +459,9 @@ public final class GroupCommitWriter implements AutoCloseable {
             for (EventMessage<?> event : events) {
                 if (event instanceof DomainEventMessage<?> domainEvent) {
                     appendedTo(CurrentUnitOfWork.get().root()).add(domainEvent.getAggregateIdentifier());
+                }
+                if (event.getPayloadType() == TradeCopied.class) {
+                    copiesOfCommand++;
                 }
             }
             reactions.react(events);
