@@ -312,6 +312,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         root.onPrepareCommit(u -> validateReads(u));
         try {
             Map<String, CommandLog.Entry> known = lookUp(group);
+            Set<String> staleRefusals = withoutStaleRefusals(group, known);
             preload(group, known);
             List<CommandLog.Entry> recorded = new ArrayList<>();
             List<Outcome> outcomes = new ArrayList<>(group.size());
@@ -328,6 +329,11 @@ public final class GroupCommitWriter implements AutoCloseable {
                     continue;
                 }
                 Outcome outcome = dispatch(command, grouped);
+                if (outcome instanceof Outcome.Rejected && !command.refusalIsFinal()) {
+                    // Not remembered: sent again, the command is decided again (see Command.refusalIsFinal).
+                    outcomes.add(outcome);
+                    continue;
+                }
                 CommandLog.Entry entry = new CommandLog.Entry(command.id(), command.type(), fingerprint, outcome);
                 known.put(command.id(), entry);
                 recorded.add(entry);
@@ -335,7 +341,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             long now = clock.millis();
             // Registered last, so it runs after the event append (which takes the append lock first).
-            root.onPrepareCommit(u -> writeLog(recorded, now));
+            root.onPrepareCommit(u -> writeLog(recorded, staleRefusals, now));
             root.commit();
             if (appendedTo(root).isEmpty()) {
                 return outcomes;
@@ -394,8 +400,31 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void writeLog(List<CommandLog.Entry> recorded, long now) {
+    /**
+     * Takes out of {@code known} the recorded refusals of commands whose refusals are not final (recorded by an
+     * earlier version of the ledger, or by one still running on another node): such a command runs again.
+     * Returns their ids; if one is accepted now, its old record is replaced.
+     */
+    private static Set<String> withoutStaleRefusals(List<Submission> group, Map<String, CommandLog.Entry> known) {
+        Set<String> stale = new HashSet<>();
+        for (Submission submission : group) {
+            Command command = submission.command();
+            CommandLog.Entry seen = known.get(command.id());
+            if (seen != null && !command.refusalIsFinal() && seen.outcome() instanceof Outcome.Rejected
+                    && seen.commandType().equals(command.type())) {
+                known.remove(command.id());
+                stale.add(command.id());
+            }
+        }
+        return stale;
+    }
+
+    private void writeLog(List<CommandLog.Entry> recorded, Set<String> staleRefusals, long now) {
         try (Connection connection = transactions.getConnection()) {
+            if (!staleRefusals.isEmpty()) {
+                commandLog.forgetRefusals(connection, recorded.stream().map(CommandLog.Entry::commandId)
+                        .filter(staleRefusals::contains).toList());
+            }
             commandLog.insert(connection, recorded, now);
         } catch (SQLException e) {
             throw new StoreException("cannot write the command log", e);
