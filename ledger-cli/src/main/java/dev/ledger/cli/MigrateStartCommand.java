@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
                 + "(no COPY or ELITE position open), or WAITING for those positions to close.",
         "Each start has the id migrate-start:USER, so running the command again starts nobody twice (reported as "
                 + "already started). A user without a LEGACY account is refused ACCOUNT_NOT_FOUND; a refusal is "
-                + "reported and the exit status stays 0 unless --strict. Bad user names: exit 2, nothing sent.",
+                + "reported and the exit status stays 0 unless --strict. A refusal is not remembered: once the cause is "
+                + "gone (the LEGACY account exists), running the command again starts the user. Bad user names: exit 2, "
+                + "nothing sent.",
         "JSON: {\"started\", \"completedAtOnce\", \"waiting\", \"alreadyStarted\", \"refused\", \"users\": [{\"user\", "
                 + "\"outcome\", \"code\", \"message\", \"state\", \"openCopyPositions\", \"openElitePositions\", "
                 + "\"startedAt\", \"completedAt\"}]}."})

@@ -26,7 +26,7 @@ final class MigrationStarts {
      * @param completedAtOnce accepted starts whose migration completed in the same command (no COPY/ELITE position open)
      * @param waiting        accepted starts now waiting for COPY/ELITE positions to close
      * @param alreadyStarted duplicates of an earlier run's accepted start
-     * @param refused        starts refused now or on an earlier run (a duplicate reports the first outcome)
+     * @param refused        starts refused now (a refused start is not recorded, so each run decides it again)
      */
     record Report(int started, int completedAtOnce, int waiting, int alreadyStarted, int refused, List<UserStart> users) {
         Report {
@@ -35,8 +35,8 @@ final class MigrationStarts {
     }
 
     /**
-     * One user's start. {@code outcome} is ACCEPTED, DUPLICATE (the id was used by an earlier run) or
-     * REJECTED; {@code code}/{@code message} are the refusal's, also for a duplicate of a refused start.
+     * One user's start. {@code outcome} is ACCEPTED, DUPLICATE (an earlier run's accepted start) or REJECTED
+     * (refused now; refused starts are not recorded); {@code code}/{@code message} are the refusal's.
      */
     record UserStart(String user, String outcome, String code, String message, MigrationState state,
                      int openCopyPositions, int openElitePositions, Instant startedAt, Instant completedAt) {
@@ -132,9 +132,8 @@ final class MigrationStarts {
         return switch (user.outcome()) {
             case "ACCEPTED" -> "started: " + (user.state() == MigrationState.COMPLETED
                     ? "completed at once (no COPY or ELITE position open)" : state);
-            case "DUPLICATE" -> user.code() != null
-                    ? "refused " + user.code() + " on an earlier run (same id " + commandId(user.user()) + "): " + user.message()
-                    : "already started by an earlier run (same id " + commandId(user.user()) + "); now " + state;
+            // A duplicate is always of an accepted start: the ledger records no refused start.
+            case "DUPLICATE" -> "already started by an earlier run (same id " + commandId(user.user()) + "); now " + state;
             default -> "refused " + user.code() + ": " + user.message();
         };
     }

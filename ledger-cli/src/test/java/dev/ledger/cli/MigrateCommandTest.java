@@ -95,6 +95,29 @@ class MigrateCommandTest {
         }
 
         @Test
+        void aRefusedUserIsStartedByALaterRunOnceItsLegacyAccountExists() {
+            CliRun first = CliRun.of("migrate", "start", "zed", "--db", db);
+            assertThat(first.out()).containsPattern("zed +refused ACCOUNT_NOT_FOUND");
+
+            // Not remembered: run again, the start is decided again (not "refused on an earlier run").
+            CliRun again = CliRun.of("migrate", "start", "zed", "--db", db);
+            assertThat(again.out()).containsPattern("zed +refused ACCOUNT_NOT_FOUND: user zed has no LEGACY")
+                    .doesNotContain("on an earlier run").contains("1 refused");
+
+            TradingHistory.applyLines(db, directory, List.of("{\"id\":\"z1\",\"type\":\"OpenAccount\",\"account\":\"zed:LEGACY\"}"));
+            JsonNode started = json(CliRun.of("migrate", "start", "zed", "--json", "--db", db));
+            assertThat(started.get("started").asInt()).isEqualTo(1);
+            assertThat(started.get("refused").asInt()).isZero();
+            assertThat(started.get("users").get(0).get("outcome").asText()).isEqualTo("ACCEPTED");
+            assertThat(started.get("users").get(0).get("state").asText()).isEqualTo("COMPLETED");
+
+            // The accepted start is remembered: a further run starts nobody twice.
+            JsonNode rerun = json(CliRun.of("migrate", "start", "zed", "--json", "--db", db));
+            assertThat(rerun.get("alreadyStarted").asInt()).isEqualTo(1);
+            assertThat(rerun.get("users").get(0).get("outcome").asText()).isEqualTo("DUPLICATE");
+        }
+
+        @Test
         void runAgainStartsNobodyTwice() {
             CliRun.of("migrate", "start", "bob", "carl", "--db", db);
 

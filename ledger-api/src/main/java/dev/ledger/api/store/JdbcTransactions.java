@@ -46,12 +46,40 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
         Connection connection;
         try {
             connection = dataSource.getConnection();
-            connection.setAutoCommit(false);
         } catch (SQLException e) {
-            throw new StoreException("cannot start a database transaction", e);
+            throw new StoreException("cannot start a database transaction: " + StoreProblem.describe(e), e);
+        }
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            throw new StoreException("cannot start a database transaction: " + StoreProblem.describe(e), e);
         }
         bound.set(new Connection[]{connection, nonClosing(connection)});
         return new Outermost(connection);
+    }
+
+    /**
+     * Ends the calling thread's transaction if one is still bound to it: rolls it back (ignoring a failure,
+     * the connection may be broken) and returns its connection to the pool. A caller that must never leave a
+     * transaction behind calls this when it is done, whatever happened: an {@link Error} thrown while a unit
+     * of work commits skips its rollback handlers, and a connection left bound would make every later
+     * transaction of the thread join it, so that nothing it does would ever commit. Returns whether there
+     * was one.
+     */
+    public boolean abandon() {
+        Connection[] connection = bound.get();
+        if (connection == null) {
+            return false;
+        }
+        bound.remove();
+        try {
+            connection[0].rollback();
+        } catch (SQLException | RuntimeException ignored) {
+            // A broken connection cannot roll back; the server drops its transaction with it.
+        }
+        resetAndClose(connection[0]);
+        return true;
     }
 
     @Override
@@ -75,7 +103,7 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
             try {
                 connection.commit();
             } catch (SQLException e) {
-                throw new StoreException("commit failed", e);
+                throw new StoreException("commit failed: " + StoreProblem.describe(e), e);
             } finally {
                 release();
             }
@@ -86,7 +114,7 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
             try {
                 connection.rollback();
             } catch (SQLException e) {
-                throw new StoreException("rollback failed", e);
+                throw new StoreException("rollback failed: " + StoreProblem.describe(e), e);
             } finally {
                 release();
             }
@@ -94,12 +122,26 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
 
         private void release() {
             bound.remove();
-            try {
-                connection.setAutoCommit(true);
-                connection.close();
-            } catch (SQLException ignored) {
-                // The pool discards a broken connection; nothing else to undo.
-            }
+            resetAndClose(connection);
+        }
+    }
+
+    /** Back to auto-commit and to the pool; closed even when the reset fails (the pool discards a broken one). */
+    private static void resetAndClose(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException | RuntimeException ignored) {
+            // Broken: the pool evicts it on close.
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // Nothing else to undo.
         }
     }
 

@@ -24,6 +24,9 @@ import java.util.UUID;
  */
 public final class LedgerStore implements AutoCloseable {
 
+    /** How long a ledger-owned pool makes a thread wait for a connection before it fails. */
+    public static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+
     private final DataSource dataSource;
     private final boolean ownsDataSource;
     private final JdbcTransactions transactions;
@@ -70,6 +73,10 @@ public final class LedgerStore implements AutoCloseable {
         config.setPassword(settings.password());
         config.setMaximumPoolSize(20);
         config.setPoolName("ledger");
+        // How long a thread waits for a connection: while the database is unreachable (restarting, failing
+        // over), each of the writer's retries waits this long at most, so that commands fail within about
+        // GroupCommitWriter's retry window plus this, instead of Hikari's default 30 s per attempt.
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         if (settings.isPostgres()) {
             // The driver then sends a batch of inserts (the events of a command group) as multi-row INSERTs.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");

@@ -58,6 +58,21 @@ final class CommandLog {
         return found;
     }
 
+    /** Deletes the recorded refusals of {@code ids} (an accepted record is never deleted here). */
+    void forgetRefusals(Connection connection, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM ledger_command_log WHERE command_id = ? AND outcome <> '" + ACCEPTED + "'")) {
+            for (String id : ids) {
+                delete.setString(1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+    }
+
     void insert(Connection connection, List<Entry> entries, long recordedAtMillis) throws SQLException {
         if (entries.isEmpty()) {
             return;

@@ -6,6 +6,7 @@ import dev.ledger.api.metrics.LedgerMonitor;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.SqlStateDuplicateKeyResolver;
 import dev.ledger.api.store.StoreException;
+import dev.ledger.api.store.StoreProblem;
 import dev.ledger.domain.command.CommandFingerprint;
 import dev.ledger.domain.command.CommandRejectedException;
 import dev.ledger.domain.command.Command;
@@ -71,7 +72,16 @@ public final class GroupCommitWriter implements AutoCloseable {
     public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
     public static final int DEFAULT_MAX_GROUP_SIZE = 1_000;
     private static final int MAX_CONFLICT_RETRIES = 5;
-    private static final int MAX_STORE_RETRIES = 3;
+    /**
+     * How long a group whose commit fails for a store reason (a broken connection, an unreachable or
+     * restarting database) is retried, from its first failure, before its commands fail with
+     * {@link StoreException}. An outage shorter than this only delays the commands. Each attempt also waits
+     * for a pooled connection (at most {@code connectionTimeout}, 10 s in a ledger-owned pool), so a group
+     * fails at most about 20 s after the database went away.
+     */
+    public static final long STORE_RETRY_WINDOW_MILLIS = 10_000;
+    /** Pauses between store retries: 100 ms, doubling, at most this. */
+    private static final long MAX_STORE_PAUSE_MILLIS = 1_000;
 
     private final CommandBus commandBus;
     private final JdbcTransactions transactions;
@@ -265,46 +275,91 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private List<Outcome> commitWithRetries(List<Submission> group, boolean grouped) {
         int conflicts = 0;
-        int storeFailures = 0;
+        int attempts = 0;
+        long firstStoreFailure = 0;
         while (true) {
+            attempts++;
             try {
                 return commit(group, grouped);
             } catch (GroupPoisoned | CommandFailed failed) {
                 aggregateCache.removeAll();
                 throw failed;
-            } catch (RuntimeException failure) {
+            } catch (RuntimeException | Error failure) {
+                if (failure instanceof VirtualMachineError) {
+                    throw failure;
+                }
                 // Aggregates in the cache may hold state of the rolled-back group.
                 aggregateCache.removeAll();
-                if (!isConflict(failure)) {
+                boolean conflict = isConflict(failure);
+                if (!conflict) {
                     monitor.storeError("writer", failure);
                 }
-                if (isConflict(failure) && ++conflicts <= MAX_CONFLICT_RETRIES) {
+                if (conflict && ++conflicts <= MAX_CONFLICT_RETRIES) {
                     log.debug("Concurrent write detected; retrying a group of {} commands", group.size());
                     monitor.metrics().writerRetry("conflict");
                     continue;
                 }
-                if (!isConflict(failure) && ++storeFailures <= MAX_STORE_RETRIES) {
-                    log.warn("Committing a group of {} commands failed; retrying", group.size(), failure);
-                    monitor.metrics().writerRetry("store");
-                    pause(storeFailures);
-                    continue;
+                if (!conflict) {
+                    long now = System.nanoTime();
+                    if (firstStoreFailure == 0) {
+                        firstStoreFailure = now;
+                        log.warn("Committing a group of {} commands failed; retrying for up to {} s: {}", group.size(),
+                                STORE_RETRY_WINDOW_MILLIS / 1000, StoreProblem.describe(failure), failure);
+                    } else {
+                        log.warn("Committing a group of {} commands failed again (attempt {}); retrying: {}", group.size(),
+                                attempts, StoreProblem.describe(failure));
+                    }
+                    if (TimeUnit.NANOSECONDS.toMillis(now - firstStoreFailure) < STORE_RETRY_WINDOW_MILLIS) {
+                        monitor.metrics().writerRetry("store");
+                        pause(attempts);
+                        continue;
+                    }
                 }
-                throw failure instanceof StoreException ? failure
-                        : new StoreException("could not commit " + group.size() + " commands: " + failure.getMessage(), failure);
+                StoreException notAcknowledged = notAcknowledged(group.size(), attempts,
+                        firstStoreFailure == 0 ? 0 : System.nanoTime() - firstStoreFailure, conflict, failure);
+                log.error(notAcknowledged.getMessage());
+                throw notAcknowledged;
             }
         }
     }
 
+    /**
+     * The one-line failure every command of a group that could not be committed completes with: what went
+     * wrong with the store, and what the caller does about it.
+     */
+    private static StoreException notAcknowledged(int groupSize, int attempts, long retriedNanos, boolean conflict,
+                                                  Throwable failure) {
+        String problem = conflict
+                ? "other writers kept changing the same aggregates or ids (" + attempts + " attempts)"
+                : StoreProblem.describe(failure) + " (" + attempts + (attempts == 1 ? " attempt" : " attempts")
+                + " in " + TimeUnit.NANOSECONDS.toMillis(retriedNanos) / 100 / 10.0 + " s)";
+        return new StoreException("not acknowledged: " + problem + "; its group of " + groupSize
+                + (groupSize == 1 ? " command" : " commands") + " was not committed. Nothing is lost: send it again with "
+                + "the same id once the store is back; if it was recorded after all, it comes back as a Duplicate and "
+                + "is not applied twice", failure);
+    }
+
     private List<Outcome> commit(List<Submission> group, boolean grouped) {
         long started = System.nanoTime();
-        UnitOfWork<?> root = DefaultUnitOfWork.startAndGet(new GenericMessage<>("command group of " + group.size()));
+        if (transactions.abandon()) {
+            log.error("The writer found a transaction of an earlier group still open and rolled it back");
+        }
+        // The transaction first: if no connection can be had, no unit of work is left started on this thread.
         Transaction transaction = transactions.startTransaction();
+        UnitOfWork<?> root;
+        try {
+            root = DefaultUnitOfWork.startAndGet(new GenericMessage<>("command group of " + group.size()));
+        } catch (RuntimeException | Error e) {
+            transactions.abandon();
+            throw e;
+        }
         root.onCommit(u -> transaction.commit());
         root.onRollback(u -> transaction.rollback());
         // Registered first, so it runs before the group's events are appended (see ReadValidation).
         root.onPrepareCommit(u -> validateReads(u));
         try {
             Map<String, CommandLog.Entry> known = lookUp(group);
+            Set<String> staleRefusals = withoutStaleRefusals(group, known);
             preload(group, known);
             List<CommandLog.Entry> recorded = new ArrayList<>();
             List<Outcome> outcomes = new ArrayList<>(group.size());
@@ -328,6 +383,11 @@ public final class GroupCommitWriter implements AutoCloseable {
                     leadTrades.add(command);
                     copiers.add(copiesOfCommand);
                 }
+                if (outcome instanceof Outcome.Rejected && !command.refusalIsFinal()) {
+                    // Not remembered: sent again, the command is decided again (see Command.refusalIsFinal).
+                    outcomes.add(outcome);
+                    continue;
+                }
                 CommandLog.Entry entry = new CommandLog.Entry(command.id(), command.type(), fingerprint, outcome);
                 known.put(command.id(), entry);
                 recorded.add(entry);
@@ -335,7 +395,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             long now = clock.millis();
             // Registered last, so it runs after the event append (which takes the append lock first).
-            root.onPrepareCommit(u -> writeLog(recorded, now));
+            root.onPrepareCommit(u -> writeLog(recorded, staleRefusals, now));
             root.commit();
             monitor.metrics().groupCommitted(group.size(), System.nanoTime() - started);
             for (int i = 0; i < leadTrades.size(); i++) {
@@ -348,7 +408,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             return outcomes;
         } catch (Throwable failure) {
             if (root.isActive()) {
-                root.rollback(failure);
+                try {
+                    root.rollback(failure);
+                } catch (RuntimeException rollbackFailed) {
+                    failure.addSuppressed(rollbackFailed);
+                }
             }
             if (failure instanceof RuntimeException runtime) {
                 throw runtime;
@@ -356,7 +420,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             if (failure instanceof Error error) {
                 throw error;
             }
-            throw new StoreException("committing a command group failed", failure);
+            throw new StoreException("committing a command group failed: " + StoreProblem.describe(failure), failure);
+        } finally {
+            // Axon skips a unit of work's rollback handlers when an Error ends its commit; never leave the group's
+            // connection bound to this thread, or every later group would join a transaction that never commits.
+            transactions.abandon();
         }
     }
 
@@ -390,8 +458,31 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void writeLog(List<CommandLog.Entry> recorded, long now) {
+    /**
+     * Takes out of {@code known} the recorded refusals of commands whose refusals are not final (recorded by an
+     * earlier version of the ledger, or by one still running on another node): such a command runs again.
+     * Returns their ids; if one is accepted now, its old record is replaced.
+     */
+    private static Set<String> withoutStaleRefusals(List<Submission> group, Map<String, CommandLog.Entry> known) {
+        Set<String> stale = new HashSet<>();
+        for (Submission submission : group) {
+            Command command = submission.command();
+            CommandLog.Entry seen = known.get(command.id());
+            if (seen != null && !command.refusalIsFinal() && seen.outcome() instanceof Outcome.Rejected
+                    && seen.commandType().equals(command.type())) {
+                known.remove(command.id());
+                stale.add(command.id());
+            }
+        }
+        return stale;
+    }
+
+    private void writeLog(List<CommandLog.Entry> recorded, Set<String> staleRefusals, long now) {
         try (Connection connection = transactions.getConnection()) {
+            if (!staleRefusals.isEmpty()) {
+                commandLog.forgetRefusals(connection, recorded.stream().map(CommandLog.Entry::commandId)
+                        .filter(staleRefusals::contains).toList());
+            }
             commandLog.insert(connection, recorded, now);
         } catch (SQLException e) {
             throw new StoreException("cannot write the command log", e);
@@ -483,7 +574,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private static void pause(int attempt) {
         try {
-            Thread.sleep(50L * attempt);
+            Thread.sleep(Math.min(MAX_STORE_PAUSE_MILLIS, 100L << Math.min(attempt - 1, 10)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -13,4 +13,15 @@ public interface Command {
     default String type() {
         return getClass().getSimpleName();
     }
+
+    /**
+     * Whether a refusal is this command's final outcome: recorded against its id like an acceptance, so that
+     * sending the command again repeats the refusal as a duplicate. True for every command but those whose
+     * effect the ledger's state already makes idempotent, and whose refusal depends on a state that can
+     * change: for those (only {@link StartMigration}), a refusal is not recorded, and the same command sent
+     * again (same id) is decided again; an acceptance is recorded as always.
+     */
+    default boolean refusalIsFinal() {
+        return true;
+    }
 }
