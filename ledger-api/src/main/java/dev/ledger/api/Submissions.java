@@ -60,19 +60,26 @@ final class Submissions implements AutoCloseable {
     private CompletableFuture<Outcome> withTimeout(CompletableFuture<Outcome> durable, LedgerCommand command,
                                                    Duration timeout) {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        // Completions of the answer are serialised on it, so that a timeout is counted before a caller can see
+        // it, and only if the outcome did not come first.
         ScheduledFuture<?> alarm = alarms().schedule(() -> {
-            if (answer.completeExceptionally(new TimeoutException(command.type() + " " + command.id()
-                    + ": no durable outcome within " + timeout + "; it may still commit: send it again with the same"
-                    + " id to learn its outcome"))) {
-                metrics.commandTimedOut(command.type());
+            synchronized (answer) {
+                if (!answer.isDone()) {
+                    metrics.commandTimedOut(command.type());
+                    answer.completeExceptionally(new TimeoutException(command.type() + " " + command.id()
+                            + ": no durable outcome within " + timeout + "; it may still commit: send it again with the"
+                            + " same id to learn its outcome"));
+                }
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         durable.whenComplete((outcome, failure) -> {
             alarm.cancel(false);
-            if (failure == null) {
-                answer.complete(outcome);
-            } else {
-                answer.completeExceptionally(failure);
+            synchronized (answer) {
+                if (failure == null) {
+                    answer.complete(outcome);
+                } else {
+                    answer.completeExceptionally(failure);
+                }
             }
         });
         return answer;
