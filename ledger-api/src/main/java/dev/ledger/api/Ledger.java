@@ -19,6 +19,7 @@ import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreSettings;
 import dev.ledger.api.write.BoundedAggregateCache;
 import dev.ledger.api.write.CachePreloader;
+import dev.ledger.api.write.CommandLogRetention;
 import dev.ledger.domain.command.CommandTargets;
 import dev.ledger.api.write.GroupCommitWriter;
 import dev.ledger.api.write.LedgerAggregateRepository;
@@ -91,6 +92,7 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,6 +133,8 @@ import java.util.concurrent.ExecutionException;
  * <li>{@link #startMigrationWave} and {@link #fireDueMigrationReminders} are safe from any thread, alongside each
  * other and the ledger's own reminder thread: the commands they send have fixed ids, so a user is started, or
  * marked overdue, once.</li>
+ * <li>{@link #compactCommandLog} is safe from any thread and on any node while commands are written: it deletes in
+ * short transactions of its own, and only records older than the minimum retention.</li>
  * <li>{@link #close} is called once. Commands already queued when it starts are still completed; later ones are
  * refused with an {@link IllegalStateException} (thrown by {@code submit}, or completing its future).</li>
  * <li>A {@link Builder} is not thread-safe: configure and build it on one thread.</li>
@@ -142,7 +146,15 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Ledger implements AutoCloseable {
 
+    /**
+     * The command log keeps at least this much (7 days): {@link #compactCommandLog} refuses an instant later
+     * than the ledger clock's now minus this, so every id recorded in the last 7 days stays idempotent whatever
+     * an operator asks for.
+     */
+    public static final Duration MINIMUM_COMMAND_LOG_RETENTION = Duration.ofDays(7);
+
     private final LedgerStore store;
+    private final Clock clock;
     private final EmbeddedEventStore eventStore;
     private final BoundedAggregateCache aggregateCache;
     private final GroupCommitWriter writer;
@@ -166,6 +178,7 @@ public final class Ledger implements AutoCloseable {
         // event must carry the same time when it is applied as when it is read back (an aggregate that decides
         // from an event's time - the migration's start - must decide the same live and rebuilt from the store).
         Clock eventClock = Clock.tick(clock, Duration.ofMillis(1));
+        this.clock = clock;
         this.store = builder.dataSource != null
                 ? LedgerStore.using(builder.dataSource)
                 : LedgerStore.open(builder.store);
@@ -403,6 +416,38 @@ public final class Ledger implements AutoCloseable {
                 .map(m -> new StartMigration("migrate-start:" + m.user(), m.user()))
                 .toList();
         return executeAll(starts);
+    }
+
+    /**
+     * Bounds the command log: forgets the ids recorded before {@code before} and returns how many records were
+     * removed. Every id recorded at or after {@code before} keeps its idempotency (sent again with the same
+     * content, it is a {@link Outcome.Duplicate} of its first outcome; with other content, an
+     * {@code IDEMPOTENCY_CONFLICT}); a command sent again with a forgotten id is not recognised and is decided
+     * again as a new command, on the state of now: a deposit is booked a second time. Events are never deleted,
+     * so balances, history, rebuilds and exports are unaffected. Choose {@code before} older than the longest
+     * time any sender may still resend a command.
+     *
+     * <p>A record's time is the clock of the ledger that wrote it, at its commit (to the millisecond); a record
+     * at {@code before} or later is kept. The writer keeps no ids in memory: every command's id is looked up in
+     * the store, so a forgotten id is forgotten by every running ledger at once.
+     *
+     * <p>Safe while the ledger runs, on any node; it deletes in short transactions of its own (see
+     * {@link CommandLogRetention}). A failure part way leaves the records removed so far removed; run it again.
+     *
+     * @throws IllegalArgumentException if {@code before} is later than this ledger's clock's now minus
+     *                                  {@link #MINIMUM_COMMAND_LOG_RETENTION}; nothing is removed then
+     */
+    public long compactCommandLog(Instant before) {
+        Objects.requireNonNull(before, "before");
+        Instant latest = clock.instant().minus(MINIMUM_COMMAND_LOG_RETENTION);
+        if (before.isAfter(latest)) {
+            // Shown to the second: an instant at or before that one is also at or before the exact one.
+            Instant shown = latest.truncatedTo(ChronoUnit.SECONDS);
+            throw new IllegalArgumentException("the command log keeps at least the last "
+                    + MINIMUM_COMMAND_LOG_RETENTION.toDays() + " days: compacting before " + before
+                    + " would forget ids recorded since " + shown + "; choose an instant at or before " + shown);
+        }
+        return CommandLogRetention.removeBefore(store.dataSource(), before);
     }
 
     /** Fires the migration reminders due by the ledger's clock now (they also fire by themselves). */

@@ -19,7 +19,7 @@ import java.util.Arrays;
         description = "An event-sourced ledger for crypto-derivatives exchanges that run copy trading.",
         subcommands = {DemoCommand.class, ApplyCommand.class, QueryCommand.class, MigrateCommand.class,
                 RebuildCommand.class, StatusCommand.class, ExportCommand.class, TailCommand.class, VerifyCommand.class,
-                BenchCommand.class},
+                CompactCommand.class, BenchCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:done",

@@ -12,7 +12,8 @@ class LedgerCommandLineTest {
                 {"query", "balance", "--help"}, {"query", "risk", "--help"}, {"query", "performance", "--help"},
                 {"query", "accounts", "--help"}, {"query", "migration", "--help"}, {"migrate", "--help"},
                 {"migrate", "start", "--help"}, {"migrate", "wave", "--help"}, {"migrate", "phase", "--help"},
-                {"migrate", "status", "--help"}, {"rebuild", "--help"}, {"export", "--help"}, {"verify", "--help"}, {"bench", "--help"}}) {
+                {"migrate", "status", "--help"}, {"rebuild", "--help"}, {"export", "--help"}, {"verify", "--help"},
+                {"compact", "--help"}, {"bench", "--help"}}) {
             CliRun help = CliRun.of(args);
             assertThat(help.exitCode()).as(String.join(" ", args)).isZero();
             assertThat(help.out()).as(String.join(" ", args)).startsWith("Usage: ledger");
@@ -23,7 +24,8 @@ class LedgerCommandLineTest {
     void theTopLevelHelpListsEverySubcommandOfCliMd() {
         CliRun help = CliRun.of("--help");
 
-        assertThat(help.out()).contains("demo", "apply", "query", "migrate", "rebuild", "export", "verify", "bench");
+        assertThat(help.out()).contains("demo", "apply", "query", "migrate", "rebuild", "export", "verify", "compact",
+                "bench");
         assertThat(CliRun.of("query", "--help").out()).contains("balance", "risk", "performance", "accounts", "migration");
         assertThat(CliRun.of("migrate", "--help").out()).contains("start", "wave", "phase", "status");
     }
