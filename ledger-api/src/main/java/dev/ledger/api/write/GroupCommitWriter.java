@@ -99,6 +99,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final BlockingQueue<Submission> queue;
     private final Thread thread;
     private volatile boolean running = true;
+    /**
+     * Writer thread only: a group already spent its whole retry window on a store failure, and no group has
+     * committed since. Until one does, a group gets one attempt, so that an outage fails the queued commands
+     * one group after the other at once, instead of holding each of them for another window.
+     */
+    private boolean storeDown;
     /** Where commits, retries, fan-outs and store failures are reported (metrics, health). */
     private volatile LedgerMonitor monitor = LedgerMonitor.NONE;
     /** Writer thread only: copy outcomes (TradeCopied events) the command being dispatched caused. */
@@ -280,7 +286,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         while (true) {
             attempts++;
             try {
-                return commit(group, grouped);
+                List<Outcome> outcomes = commit(group, grouped);
+                storeDown = false;
+                return outcomes;
             } catch (GroupPoisoned | CommandFailed failed) {
                 aggregateCache.removeAll();
                 throw failed;
@@ -301,19 +309,26 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 if (!conflict) {
                     long now = System.nanoTime();
+                    // No retries while the store is known to be down, nor while the ledger closes: the commands
+                    // fail at once (not acknowledged) instead of each group holding close() for a window.
+                    boolean retry = running && !storeDown && (firstStoreFailure == 0
+                            || TimeUnit.NANOSECONDS.toMillis(now - firstStoreFailure) < STORE_RETRY_WINDOW_MILLIS);
                     if (firstStoreFailure == 0) {
                         firstStoreFailure = now;
-                        log.warn("Committing a group of {} commands failed; retrying for up to {} s: {}", group.size(),
-                                STORE_RETRY_WINDOW_MILLIS / 1000, StoreProblem.describe(failure), failure);
-                    } else {
+                        if (retry) {
+                            log.warn("Committing a group of {} commands failed; retrying for up to {} s: {}", group.size(),
+                                    STORE_RETRY_WINDOW_MILLIS / 1000, StoreProblem.describe(failure), failure);
+                        }
+                    } else if (retry) {
                         log.warn("Committing a group of {} commands failed again (attempt {}); retrying: {}", group.size(),
                                 attempts, StoreProblem.describe(failure));
                     }
-                    if (TimeUnit.NANOSECONDS.toMillis(now - firstStoreFailure) < STORE_RETRY_WINDOW_MILLIS) {
+                    if (retry) {
                         monitor.metrics().writerRetry("store");
                         pause(attempts);
                         continue;
                     }
+                    storeDown = true;
                 }
                 StoreException notAcknowledged = notAcknowledged(group.size(), attempts,
                         firstStoreFailure == 0 ? 0 : System.nanoTime() - firstStoreFailure, conflict, failure);
