@@ -4,6 +4,7 @@ import dev.ledger.api.Ledger;
 import dev.ledger.api.bench.BenchHtmlReport;
 import dev.ledger.api.bench.BenchReport;
 import dev.ledger.api.bench.LedgerBenchmark;
+import dev.ledger.api.bench.WritersBenchmark;
 import dev.ledger.api.json.ViewJson;
 import dev.ledger.api.store.StoreSettings;
 import picocli.CommandLine.Command;
@@ -58,6 +59,13 @@ final class BenchCommand implements Callable<Integer> {
                     + "test, which takes a while)")
     long events;
 
+    @Option(names = "--writers", paramLabel = "N[,N...]", split = ",",
+            description = "several writers: after the other sections, time durable transfers from 1 and from each of "
+                    + "these numbers of writer processes (child JVMs, each a ledger with " + LedgerBenchmark.CALLERS
+                    + " callers) on one PostgreSQL, on users of their own and on shared users; --transfers transfers per "
+                    + "configuration, split between its writers (default: no such section; needs --db jdbc:postgresql:...)")
+    int[] writers;
+
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "also write the figures to FILE.html: one self-contained page (tables, and plots of "
                     + "throughput and latency against events stored as inline SVG; nothing loaded from the network)")
@@ -93,6 +101,14 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliFailure("ledger bench: --events " + events + " is out of range; use 0 to "
                     + LedgerBenchmark.MAX_SCALE_EVENTS);
         }
+        if (writers != null) {
+            for (int n : writers) {
+                if (n < 1 || n > LedgerBenchmark.MAX_WRITERS) {
+                    throw new CliFailure("ledger bench: --writers " + n + " is out of range; use 1 to "
+                            + LedgerBenchmark.MAX_WRITERS);
+                }
+            }
+        }
         if (htmlReport != null) {
             Path parent = htmlReport.toAbsolutePath().getParent();
             if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
@@ -126,6 +142,10 @@ final class BenchCommand implements Callable<Integer> {
                 try (Ledger ledger = StoreOptions.builder(settings).build()) {
                     report = LedgerBenchmark.withFollowQueries(report, ledger);
                 }
+            }
+            if (writers != null && writers.length > 0) {
+                report = report.withWriters(WritersBenchmark.run(settings, writers, transfers, report.rawBatched(),
+                        step -> progress.show("bench: " + step)));
             }
         } finally {
             progress.done();
@@ -226,6 +246,26 @@ final class BenchCommand implements Callable<Integer> {
         if (report.scale() != null) {
             printScale(report.scale(), report.rawBatched(), out);
         }
+        if (report.writers() != null) {
+            printWriters(report.writers(), out);
+        }
+    }
+
+    private static void printWriters(BenchReport.WritersSection section, PrintWriter out) {
+        out.println();
+        out.println("several writer processes on one PostgreSQL (durable transfers; the append lock serialises their groups)");
+        if (section.note() != null) {
+            out.println("  not measured: " + section.note());
+            return;
+        }
+        TextTable table = TextTable.withLabelColumn("writers", "users", "callers each", "transfers", "events", "seconds",
+                "events/s", "vs 1 writer", "vs raw batched");
+        for (BenchReport.WritersRun run : section.runs()) {
+            table.row(Integer.toString(run.writers()), run.users(), Integer.toString(run.callersPerWriter()),
+                    count(run.transfers()), count(run.events()), seconds(run.elapsedSeconds()), rate(run.eventsPerSecond()),
+                    ratio(run.vsOneWriter()), ratio(run.vsRawBatched()));
+        }
+        table.print(out, "  ");
     }
 
     private static void printScale(BenchReport.ScaleRun scale, BenchReport.RawInsertRun rawBatched, PrintWriter out) {

@@ -199,6 +199,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void saysThatSeveralWriterProcessesNeedPostgres() {
+        CliRun bench = CliRun.of("bench", "--transfers", "32", "--positions", "0", "--fanout", "0", "--writers", "1,2",
+                "--db", CliRun.freshDatabase("bench-writers"));
+
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("several writer processes on one PostgreSQL",
+                "not measured: several writer processes need a shared PostgreSQL store");
+    }
+
+    @Test
     void refusesAReportInADirectoryThatDoesNotExist(@TempDir Path directory) {
         CliRun bench = CliRun.of("bench", "--report", directory.resolve("missing/bench.html").toString(),
                 "--db", CliRun.freshDatabase("bench-report"));

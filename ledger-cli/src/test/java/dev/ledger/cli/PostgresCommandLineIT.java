@@ -138,8 +138,8 @@ class PostgresCommandLineIT {
 
     @Test
     void benchmarksOnADatabaseThatHoldsOtherDataAndDropsItsScratchTable() throws Exception {
-        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "20", "--fanout", "25", "--json", "--db", url,
-                "--db-user", "postgres");
+        CliRun bench = CliRun.of("bench", "--transfers", "64", "--positions", "20", "--fanout", "25", "--writers", "2",
+                "--json", "--db", url, "--db-user", "postgres");
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
@@ -151,6 +151,18 @@ class PostgresCommandLineIT {
         assertThat(report.get("rebuild").get("rebuildVsRawRead").asDouble()).isPositive();
         assertThat(report.get("fanOuts").get(0).get("copiers").asInt()).isEqualTo(25);
         assertThat(report.get("fanOuts").get(0).get("vsRawInsert").asDouble()).isPositive();
+        // Several writers: one and two writer processes, on users of their own and on shared users.
+        JsonNode writers = report.get("writers");
+        assertThat(writers.get("note").isNull()).as(writers.toString()).isTrue();
+        assertThat(writers.get("runs")).hasSize(4);
+        for (JsonNode run : writers.get("runs")) {
+            assertThat(run.get("writers").asInt()).as(run.toString()).isIn(1, 2);
+            assertThat(run.get("users").asText()).as(run.toString()).isIn("disjoint", "shared");
+            assertThat(run.get("events").asLong()).as("three events per transfer").isEqualTo(3 * 64);
+            assertThat(run.get("eventsPerSecond").asDouble()).as(run.toString()).isPositive();
+            assertThat(run.get("vsOneWriter").asDouble()).as(run.toString()).isPositive();
+            assertThat(run.get("vsRawBatched").asDouble()).as(run.toString()).isPositive();
+        }
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
              ResultSet tables = connection.getMetaData().getTables(null, null, "ledger_bench_%", null)) {
             assertThat(tables.next()).as("a scratch table is left").isFalse();

@@ -104,6 +104,24 @@ public final class BenchHtmlReport {
         } else {
             scale(html, scale, report.rawBatched());
         }
+        BenchReport.WritersSection writers = report.writers();
+        if (writers != null) {
+            html.append("<h2>Several writer processes on one PostgreSQL</h2>\n");
+            if (writers.note() != null) {
+                html.append("<p class=\"note\">Not measured: ").append(escape(writers.note())).append(".</p>\n");
+            } else {
+                List<List<String>> rows = new ArrayList<>();
+                for (BenchReport.WritersRun run : writers.runs()) {
+                    rows.add(List.of(Integer.toString(run.writers()), run.users(), Integer.toString(run.callersPerWriter()),
+                            count(run.transfers()), count(run.events()), rate(run.eventsPerSecond()),
+                            ratio(run.vsOneWriter()), ratio(run.vsRawBatched())));
+                }
+                table(html, List.of("writers", "users", "callers each", "transfers", "events", "events/s", "vs 1 writer",
+                        "vs raw batched"), rows);
+                html.append("<p class=\"note\">Child JVMs, each a ledger with its own callers, every transfer awaited ")
+                        .append("until durable; the append lock serialises the writers' groups.</p>\n");
+            }
+        }
         html.append("</body></html>\n");
         return html.toString();
     }

@@ -21,12 +21,14 @@ import java.util.List;
  * @param rawBatchSizes          the raw batched insert at each batch size tried; {@code rawBatched} is the fastest
  * @param naiveAxon              the same transfers on a plain Axon configuration, beside the ledger's
  * @param scale                  the store filled step by step ({@code ledger bench --events N}), or {@code null}
+ * @param writers                several writer processes on one PostgreSQL ({@code ledger bench --writers 1,2,4}), or
+ *                               {@code null}
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
                           TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
                           RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts,
                           List<FollowQueryRun> followQueries, List<RawInsertRun> rawBatchSizes,
-                          NaiveAxonRun naiveAxon, ScaleRun scale) {
+                          NaiveAxonRun naiveAxon, ScaleRun scale, WritersSection writers) {
 
     public BenchReport {
         fanOuts = List.copyOf(fanOuts);
@@ -37,13 +39,40 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
     /** This report with the copy-trading query timings. */
     public BenchReport withFollowQueries(List<FollowQueryRun> queries) {
         return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
-                rawRead, rebuild, markTicks, fanOuts, queries, rawBatchSizes, naiveAxon, scale);
+                rawRead, rebuild, markTicks, fanOuts, queries, rawBatchSizes, naiveAxon, scale, writers);
     }
 
     /** This report with the scale section. */
     public BenchReport withScale(ScaleRun scaleRun) {
         return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
-                rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon, scaleRun);
+                rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon, scaleRun, writers);
+    }
+
+    /** This report with the several-writers section. */
+    public BenchReport withWriters(WritersSection section) {
+        return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
+                rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon, scale, section);
+    }
+
+    /**
+     * Several writer processes on one PostgreSQL: {@code runs} per number of writers and kind of users, or, when the
+     * store could not hold them (an embedded H2 store belongs to one process), none and a {@code note} saying why.
+     */
+    public record WritersSection(String note, List<WritersRun> runs) {
+        public WritersSection {
+            runs = List.copyOf(runs);
+        }
+    }
+
+    /**
+     * {@code writers} child JVMs, each a ledger with {@code callersPerWriter} concurrent callers, sending
+     * {@code transfers} durable transfers in all on {@code users} users ("disjoint": each writer its own; "shared":
+     * all the same), timed from the moment all were warmed up to the last durable outcome; {@code events} counted in
+     * the event table. {@code vsOneWriter} divides the events per second by those of one writer on the same kind of
+     * users, {@code vsRawBatched} by the raw batched insert's rows per second.
+     */
+    public record WritersRun(int writers, String users, int callersPerWriter, long transfers, long events,
+                             double elapsedSeconds, double eventsPerSecond, double vsOneWriter, double vsRawBatched) {
     }
 
     /**

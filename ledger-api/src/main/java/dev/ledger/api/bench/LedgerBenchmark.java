@@ -39,6 +39,8 @@ public final class LedgerBenchmark {
     public static final int RAW_READ_FETCH_SIZE = 1_000;
     /** Each caller has users of its own, so concurrent callers never queue on one account. */
     static final int USERS_PER_CALLER = 4;
+    /** The most writer processes {@code --writers} may ask for in one configuration. */
+    public static final int MAX_WRITERS = WritersBenchmark.MAX_WRITERS;
     /** The limits of {@link Sizes#forTransfers(int)}. */
     public static final int MIN_TRANSFERS = CALLERS;
     public static final int MAX_TRANSFERS = 10_000_000;
@@ -224,6 +226,6 @@ public final class LedgerBenchmark {
                 + "side reads every "
                 + "event in the store, the rebuild one read model after the other";
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
-                rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon, null);
+                rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon, null, null);
     }
 }

@@ -4,6 +4,7 @@ import dev.ledger.api.LedgerBusyException;
 import dev.ledger.api.Outcome;
 import dev.ledger.api.metrics.LedgerMonitor;
 import dev.ledger.api.store.JdbcTransactions;
+import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.SqlStateDuplicateKeyResolver;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.api.store.StoreProblem;
@@ -62,7 +63,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * earlier one's effects). Several nodes may write to one PostgreSQL: before a group commits it checks,
  * under the append lock, that every aggregate it read is still at the version it read
  * ({@link ReadValidation}); a stale read, or a unique-key violation on the event or command-log table,
- * means another node got there first, and the group is retried on fresh state.
+ * means another node got there first, and the group is retried on fresh state. The retry takes the append lock
+ * before it reads anything (the command log, the aggregates), so no other writer can commit between its reads and
+ * its commit: it cannot go stale again. Without that, a node whose groups keep colliding with a busier node's
+ * would lose every time (the busier node's cache stays current, the loser reloads and redecides) and fail its
+ * commands after five retries.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
@@ -286,7 +291,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         while (true) {
             attempts++;
             try {
-                List<Outcome> outcomes = commit(group, grouped);
+                // After a conflict, decide under the append lock: the other writers wait, the retry cannot go stale.
+                List<Outcome> outcomes = commit(group, grouped, conflicts > 0);
                 storeDown = false;
                 return outcomes;
             } catch (GroupPoisoned | CommandFailed failed) {
@@ -354,7 +360,11 @@ public final class GroupCommitWriter implements AutoCloseable {
                 + "is not applied twice", failure);
     }
 
-    private List<Outcome> commit(List<Submission> group, boolean grouped) {
+    /**
+     * @param lockFirst take the append lock before anything is read, instead of just before the group's reads are
+     *                  checked and its events appended: no other writer can then commit while the group decides
+     */
+    private List<Outcome> commit(List<Submission> group, boolean grouped, boolean lockFirst) {
         long started = System.nanoTime();
         if (transactions.abandon()) {
             log.error("The writer found a transaction of an earlier group still open and rolled it back");
@@ -373,6 +383,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         // Registered first, so it runs before the group's events are appended (see ReadValidation).
         root.onPrepareCommit(u -> validateReads(u));
         try {
+            if (lockFirst) {
+                lockAppends();
+            }
             Map<String, CommandLog.Entry> known = lookUp(group);
             Set<String> staleRefusals = withoutStaleRefusals(group, known);
             preload(group, known);
@@ -440,6 +453,14 @@ public final class GroupCommitWriter implements AutoCloseable {
             // Axon skips a unit of work's rollback handlers when an Error ends its commit; never leave the group's
             // connection bound to this thread, or every later group would join a transaction that never commits.
             transactions.abandon();
+        }
+    }
+
+    private void lockAppends() {
+        try (Connection connection = transactions.getConnection()) {
+            LedgerStore.appendLock(connection);
+        } catch (SQLException e) {
+            throw new StoreException("cannot take the append lock", e);
         }
     }
 
@@ -584,7 +605,28 @@ public final class GroupCommitWriter implements AutoCloseable {
                 break;
             }
         }
-        return SqlStateDuplicateKeyResolver.isUniqueViolation(failure);
+        return SqlStateDuplicateKeyResolver.isUniqueViolation(failure) || isDeadlock(failure);
+    }
+
+    /**
+     * The database ended the transaction to break a deadlock (PostgreSQL 40P01) or a serialization failure (40001,
+     * also H2's deadlock): two writers each waited for a lock the other held, for example a retry that holds the append
+     * lock and an ordinary group that holds a saga row; retried like any other conflict.
+     */
+    private static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException e = sql; e != null; e = e.getNextException()) {
+                    if ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private static void pause(int attempt) {
