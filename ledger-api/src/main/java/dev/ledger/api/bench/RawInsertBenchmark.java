@@ -69,8 +69,7 @@ final class RawInsertBenchmark implements AutoCloseable {
                 + "payloadtype VARCHAR(255) NOT NULL, "
                 + "timestamp VARCHAR(255), "
                 + "PRIMARY KEY (globalindex), "
-                + "UNIQUE (aggregateidentifier, sequencenumber), "
-                + "UNIQUE (eventidentifier))");
+                + "UNIQUE (aggregateidentifier, sequencenumber))");
     }
 
     /** Inserts {@code rows} rows, committing every {@code rowsPerCommit}, and times it. */

@@ -24,12 +24,6 @@ import java.util.UUID;
  */
 public final class LedgerStore implements AutoCloseable {
 
-    /**
-     * What a ledger-owned pool runs on each new PostgreSQL connection (PostgreSQL 12 or later); a pool the
-     * embedding service owns should do the same (docs/operations.md).
-     */
-    public static final String CUSTOM_PLANS = "SET plan_cache_mode = force_custom_plan";
-
     /** How long a ledger-owned pool makes a thread wait for a connection before it fails. */
     public static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
 
@@ -86,13 +80,6 @@ public final class LedgerStore implements AutoCloseable {
         if (settings.isPostgres()) {
             // The driver then sends a batch of inserts (the events of a command group) as multi-row INSERTs.
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
-            // Plans made for each execution, never a cached generic one. The driver prepares a statement on the
-            // server after a few uses, and PostgreSQL may then keep one generic plan for the connection's life:
-            // made while a table of a fresh database was still small (a sequential scan is cheapest then) and
-            // before autovacuum first analysed it, it stays while the table grows, and every command-log lookup
-            // scans the whole log (seen in the bench: 33 ms per group, throughput down to a third, in about half
-            // the runs on a fresh database). The ledger's statements are short; planning them costs microseconds.
-            config.setConnectionInitSql(CUSTOM_PLANS);
         }
         config.setAutoCommit(true);
         HikariDataSource pool;

@@ -1,6 +1,7 @@
 package dev.ledger.api.write;
 
 import dev.ledger.api.Outcome;
+import dev.ledger.api.store.OneShotStatements;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.domain.value.RejectionCode;
 
@@ -41,7 +42,7 @@ final class CommandLog {
                 chunk.add(remaining.next());
             }
             String placeholders = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement query = connection.prepareStatement(
+            try (PreparedStatement query = OneShotStatements.prepare(connection,
                     "SELECT command_id, command_type, fingerprint, outcome, message FROM ledger_command_log"
                             + " WHERE command_id IN (" + placeholders + ")")) {
                 for (int i = 0; i < chunk.size(); i++) {

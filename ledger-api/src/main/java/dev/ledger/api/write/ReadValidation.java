@@ -3,6 +3,8 @@ package dev.ledger.api.write;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.domain.support.EventSourcedAggregates;
 
+import dev.ledger.api.store.OneShotStatements;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +49,7 @@ final class ReadValidation {
         for (int from = 0; from < ids.size(); from += CHUNK) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             String placeholders = String.join(",", Collections.nCopies(chunk.size(), "?"));
-            try (PreparedStatement query = connection.prepareStatement(
+            try (PreparedStatement query = OneShotStatements.prepare(connection,
                     "SELECT aggregateidentifier, MAX(sequencenumber) FROM domainevententry"
                             + " WHERE aggregateidentifier IN (" + placeholders + ") GROUP BY aggregateidentifier")) {
                 for (int i = 0; i < chunk.size(); i++) {
