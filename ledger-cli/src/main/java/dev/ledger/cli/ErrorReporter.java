@@ -44,7 +44,8 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
             exitCode = failure.exitCode();
             trace = failure.getCause();
         } else if (ex instanceof ReadModelLagException) {
-            err.println(name + ": " + ex.getMessage() + "; the commands are durable, query again once the read models catch up");
+            String advice = "the commands are durable, query again once the read models catch up";
+            err.println(name + ": " + ex.getMessage() + (ex.getMessage().contains(advice) ? "" : "; " + advice));
         } else if (StoreProblem.isStoreFailure(ex)) {
             StoreOptions store = storeOptions(command.getCommandSpec());
             err.println(name + ": " + StoreProblem.describe(ex, store == null ? null : store.used(),
