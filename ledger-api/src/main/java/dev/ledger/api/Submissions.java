@@ -51,7 +51,9 @@ final class Submissions implements AutoCloseable {
             throw busy;
         }
         if (metrics != LedgerMetrics.NONE) {
-            durable.whenComplete((outcome, failure) ->
+            // The caller's future is the stage after the sample: whoever sees the outcome also sees it counted.
+            CompletableFuture<Outcome> writers = durable;
+            durable = writers.whenComplete((outcome, failure) ->
                     metrics.commandCompleted(command.type(), outcomeName(outcome, failure), System.nanoTime() - started));
         }
         return timeout == null ? durable : withTimeout(durable, command, timeout);
