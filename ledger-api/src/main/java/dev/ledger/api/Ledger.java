@@ -4,6 +4,7 @@ import dev.ledger.api.feed.EventFeed;
 import dev.ledger.api.feed.FeedCursor;
 import dev.ledger.api.feed.FeedHandler;
 import dev.ledger.api.feed.Subscription;
+import dev.ledger.api.history.HistoryCheckpoints;
 import dev.ledger.api.history.PointInTimeQueries;
 import dev.ledger.api.metrics.LedgerMetrics;
 import dev.ledger.api.metrics.LedgerMonitor;
@@ -161,6 +162,7 @@ public final class Ledger implements AutoCloseable {
     private final ReminderPoller reminderPoller;
     private final ExecutorService snapshotExecutor;
     private final PointInTimeQueries pointInTime;
+    private final HistoryCheckpoints checkpoints;
     private final ReadModels readModels;
     private final EventFeed feed;
     private final QueryGateway queries;
@@ -258,6 +260,8 @@ public final class Ledger implements AutoCloseable {
                     new MigrationSagaReactions(sagaManager), this::eventsCommitted, clock, builder.queueCapacity,
                     builder.maxGroupSize, commands -> accounts.preload(CommandTargets.accounts(commands)));
             writer.monitor(monitor);
+            this.checkpoints = new HistoryCheckpoints(store, builder.historyCheckpointInterval);
+            writer.checkpointsDue(checkpoints::completesInterval, checkpoints::due);
             metrics.bindWriter(writer::queueSize, writer.queueCapacity());
             this.submissions = new Submissions(writer, metrics, builder.queueFullWait, builder.outcomeTimeout);
             this.healthCheck = new HealthCheck(store, writer, readModels, monitor, builder.healthThresholds, clock);
@@ -273,7 +277,7 @@ public final class Ledger implements AutoCloseable {
                 readModels.start();
             }
             this.readModelTimeout = builder.readModelTimeout;
-            this.pointInTime = new PointInTimeQueries(store);
+            this.pointInTime = new PointInTimeQueries(store, checkpoints);
         } catch (RuntimeException e) {
             metrics.close();
             store.close();
@@ -582,6 +586,7 @@ public final class Ledger implements AutoCloseable {
             reminderPoller.close();
             writer.close();
         } finally {
+            checkpoints.close();
             try {
                 feed.close();
                 submissions.close();
@@ -630,6 +635,7 @@ public final class Ledger implements AutoCloseable {
         private Duration migrationOverdueAfter = MigrationSettings.DEFAULT_OVERDUE_AFTER;
         private Duration reminderInterval = Duration.ofSeconds(5);
         private int snapshotThreshold = 500;
+        private int historyCheckpointInterval = HistoryCheckpoints.DEFAULT_INTERVAL;
         private MeterRegistry meterRegistry;
         private Duration queueFullWait;
         private Duration outcomeTimeout;
@@ -772,6 +778,15 @@ public final class Ledger implements AutoCloseable {
         /** After how many events an aggregate is snapshotted (default 500). */
         public Builder snapshotThreshold(int snapshotThreshold) {
             this.snapshotThreshold = positive(snapshotThreshold, "snapshotThreshold");
+            return this;
+        }
+
+        /**
+         * Events of a stream between two of its history checkpoints (default 10,000): a point-in-time query
+         * replays at most about this many events of each stream it reads (see {@link HistoryCheckpoints}).
+         */
+        public Builder historyCheckpointInterval(int events) {
+            this.historyCheckpointInterval = positive(events, "historyCheckpointInterval");
             return this;
         }
 

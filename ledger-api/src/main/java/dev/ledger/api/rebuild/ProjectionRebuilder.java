@@ -1,5 +1,6 @@
 package dev.ledger.api.rebuild;
 
+import dev.ledger.api.history.HistoryCheckpoints;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreException;
@@ -157,6 +158,9 @@ public final class ProjectionRebuilder {
                     statement.executeUpdate("DELETE FROM " + table + "_rebuild");
                 }
             }
+            // The checkpoints of point-in-time answers were built by the projections' code of their day, which
+            // a rebuild is often run to replace: they are built again, by this code, when next needed.
+            HistoryCheckpoints.deleteAll(connection);
             if (target != livePosition) {
                 ReadModelPositions.advance(connection, projection.name(), target, store.nodeId(), System.currentTimeMillis());
             }

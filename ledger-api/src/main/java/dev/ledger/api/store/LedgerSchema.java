@@ -21,7 +21,7 @@ import java.sql.Statement;
 public final class LedgerSchema {
 
     /** The newest migration under {@code db/ledger} (a test keeps this in step with the scripts). */
-    static final int LEDGER_VERSION = 4;
+    static final int LEDGER_VERSION = 5;
     /** The newest migration under {@code db/projections} (a test keeps this in step with the scripts). */
     static final int PROJECTIONS_VERSION = 6;
 

@@ -38,19 +38,21 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
 
 /**
  * The write path: one thread that takes commands from a bounded queue in arrival order and commits
@@ -97,6 +99,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final CommandReactions reactions;
     /** Told after every commit that appended events (wakes the read models of this process). */
     private final Runnable eventsCommitted;
+    private volatile LongPredicate completesInterval;
+    private volatile Consumer<Collection<String>> checkpointsDue;
     /** Rounds of reactions to one command's events before the writer calls it a loop. */
     private static final int MAX_REACTION_ROUNDS = 16;
     private final Clock clock;
@@ -155,6 +159,16 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.thread = new Thread(this::run, "ledger-writer");
         this.thread.setDaemon(false);
         this.thread.start();
+    }
+
+    /**
+     * From now on, after a group commits, hands {@code due} the streams to which it appended an event whose
+     * sequence number {@code completesInterval} accepts (history checkpoints belong there). Call before the
+     * first command.
+     */
+    public void checkpointsDue(LongPredicate completesInterval, Consumer<Collection<String>> due) {
+        this.completesInterval = Objects.requireNonNull(completesInterval, "completesInterval");
+        this.checkpointsDue = Objects.requireNonNull(due, "due");
     }
 
     /** Reports commits, retries, fan-outs and store failures to {@code monitor} from now on. */
@@ -433,6 +447,10 @@ public final class GroupCommitWriter implements AutoCloseable {
                 return outcomes;
             }
             eventsCommitted.run();
+            Set<String> due = root.getResource(CHECKPOINTS_DUE);
+            if (due != null) {
+                checkpointsDue.accept(due);
+            }
             return outcomes;
         } catch (Throwable failure) {
             if (root.isActive()) {
@@ -483,6 +501,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private static final String APPENDED_TO = GroupCommitWriter.class.getName() + ".appendedTo";
+    private static final String CHECKPOINTS_DUE = GroupCommitWriter.class.getName() + ".checkpointsDue";
 
     private void validateReads(UnitOfWork<?> root) {
         Map<String, Long> onlyRead = new HashMap<>(EventSourcedAggregates.versionsRead(root));
@@ -585,7 +604,13 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             for (EventMessage<?> event : events) {
                 if (event instanceof DomainEventMessage<?> domainEvent) {
-                    appendedTo(CurrentUnitOfWork.get().root()).add(domainEvent.getAggregateIdentifier());
+                    UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+                    appendedTo(root).add(domainEvent.getAggregateIdentifier());
+                    LongPredicate completes = completesInterval;
+                    if (completes != null && completes.test(domainEvent.getSequenceNumber())) {
+                        root.getOrComputeResource(CHECKPOINTS_DUE, key -> new HashSet<String>())
+                                .add(domainEvent.getAggregateIdentifier());
+                    }
                 }
                 if (event.getPayloadType() == TradeCopied.class) {
                     copiesOfCommand++;

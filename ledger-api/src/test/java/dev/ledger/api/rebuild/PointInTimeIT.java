@@ -2,6 +2,7 @@ package dev.ledger.api.rebuild;
 
 import dev.ledger.api.Ledger;
 import dev.ledger.api.Outcome;
+import dev.ledger.api.history.HistoryCheckpoints;
 import dev.ledger.api.support.AccountViews;
 import dev.ledger.api.support.MutableClock;
 import dev.ledger.api.support.OnEveryStore;
@@ -24,6 +25,10 @@ import dev.ledger.projections.risk.RiskPosition;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,8 +71,39 @@ class PointInTimeIT {
 
     @OnEveryStore
     void answersAsOfEveryRecordedInstantExactlyWhatWasLiveThen(StoreKind store) {
+        answersAsOfEveryRecordedInstant(store, HistoryCheckpoints.DEFAULT_INTERVAL);
+    }
+
+    /**
+     * The same with a history checkpoint every 3 events of a stream: the answers restore checkpoints (built
+     * in the background as the commands commit, and by the queries themselves) and replay only the events
+     * after them, and are still exactly what was live.
+     */
+    @OnEveryStore
+    void fromHistoryCheckpointsAnswersTheSame(StoreKind store) {
+        Ledger ledger = answersAsOfEveryRecordedInstant(store, 3);
+        assertThat(checkpointsOf(ledger, PAT)).as("checkpoints of " + PAT).isGreaterThan(5);
+        assertThat(checkpointsOf(ledger, "MARKET")).as("checkpoints of the market").isGreaterThan(2);
+    }
+
+    private static long checkpointsOf(Ledger ledger, String stream) {
+        try (Connection connection = ledger.store().dataSource().getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT COUNT(*) FROM history_checkpoint WHERE stream_id = ?")) {
+            count.setString(1, stream);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Ledger answersAsOfEveryRecordedInstant(StoreKind store, int checkpointInterval) {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
-        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock));
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock)
+                .historyCheckpointInterval(checkpointInterval));
         Random random = new Random(SEED);
         RandomTrading trading = new RandomTrading(random, "p");
         Instant beforeEverything = clock.instant();
@@ -141,6 +177,7 @@ class PointInTimeIT {
             assertThat(AccountViews.at(ledger, account, clock.instant().plusSeconds(3600)))
                     .isEqualTo(AccountViews.live(ledger, account));
         }
+        return ledger;
     }
 
     /**
@@ -149,8 +186,18 @@ class PointInTimeIT {
      */
     @OnEveryStore
     void answersAcrossALegacyMigrationWhatWasLiveThen(StoreKind store) {
+        answersAcrossALegacyMigration(store, HistoryCheckpoints.DEFAULT_INTERVAL);
+    }
+
+    @OnEveryStore
+    void fromHistoryCheckpointsAnswersAcrossALegacyMigrationTheSame(StoreKind store) {
+        answersAcrossALegacyMigration(store, 2);
+    }
+
+    private void answersAcrossALegacyMigration(StoreKind store, int checkpointInterval) {
         MutableClock clock = new MutableClock(Instant.parse("2026-04-01T00:00:00Z"));
-        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock));
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock)
+                .historyCheckpointInterval(checkpointInterval));
         String legacy = "lea:LEGACY";
         String futures = "lea:FUTURES";
         List<String> watched = List.of(legacy, futures, "lea:COPY");
