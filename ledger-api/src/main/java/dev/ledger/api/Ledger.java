@@ -218,7 +218,7 @@ public final class Ledger implements AutoCloseable {
             EventSourcingRepository<Account> accountRepository = repository(Account.class, eventStore, aggregateCache, snapshots, eventClock);
             EventSourcingRepository<LeaderBook> leaderBookRepository = repository(LeaderBook.class, eventStore, aggregateCache, snapshots, eventClock);
             EventSourcingRepository<Market> marketRepository = repository(Market.class, eventStore, aggregateCache, snapshots, eventClock);
-            Predicate<String> storedInEventStore = id -> store.eventStorage().lastSequenceNumberFor(id).isPresent();
+            Predicate<String> storedInEventStore = store::hasEvents;
             SimpleCommandBus commandBus = SimpleCommandBus.builder().messageMonitor(metrics.commandBusMonitor()).build();
             // Every event carries the id of the command that caused it (audit, per-command sampling).
             commandBus.registerHandlerInterceptor(new CorrelationDataInterceptor<>(

@@ -118,6 +118,27 @@ public final class LedgerStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the event store holds the event of {@code aggregateId} with this sequence number, on the calling
+     * thread's transaction if it has one. One lookup in the (aggregate, sequence number) index, whatever the
+     * length of the aggregate's history: unlike {@code MAX(sequencenumber)}, which H2 answers by scanning every
+     * event of the aggregate (seconds for an account with millions of events).
+     */
+    public boolean hasEvent(String aggregateId, long sequenceNumber) {
+        try (Connection connection = transactions.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT 1 FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?")) {
+            select.setString(1, aggregateId);
+            select.setLong(2, sequenceNumber);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot look up event " + sequenceNumber + " of " + aggregateId + ": "
+                    + StoreProblem.describe(e), e);
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -177,9 +198,12 @@ public final class LedgerStore implements AutoCloseable {
         }
     }
 
-    /** Whether the event store holds any event of the stream {@code aggregateIdentifier} (an account, a symbol, ...). */
+    /**
+     * Whether the event store holds any event of the stream {@code aggregateIdentifier} (an account, a symbol, ...),
+     * on the calling thread's transaction if it has one. One index probe, however long the stream.
+     */
     public boolean hasEvents(String aggregateIdentifier) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = transactions.getConnection();
              PreparedStatement query = connection.prepareStatement(
                      "SELECT 1 FROM domainevententry WHERE aggregateidentifier = ? LIMIT 1")) {
             query.setString(1, aggregateIdentifier);

@@ -7,8 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
- * Statements that PostgreSQL plans on every execution, for the lookups the writer makes in every group (the
- * command log, the versions of the aggregates a group read).
+ * Statements that PostgreSQL plans on every execution, for the writer's command-log lookup in every group.
  *
  * <p>The driver prepares a statement on the server after a few uses, and PostgreSQL may then keep one generic
  * plan for the connection's life. Made while a fresh database's tables were small and not yet analysed (a
