@@ -67,12 +67,12 @@ class PostgresRestartIT {
     /** Outcomes to see before the server is stopped: the stop lands in the middle of the load. */
     private static final int ACKNOWLEDGED_BEFORE_STOP = 200;
     /**
-     * Longer than the writer retries a failing group and than a pooled connection is waited for: the group in
-     * flight when the server stops cannot commit in time, and its commands fail (an outage shorter than the
-     * retry window only delays commands).
+     * Longer than the writer retries a failing group plus one wait for a pooled connection (its last attempt may
+     * start just inside the window and wait that long): the group in flight when the server stops cannot commit
+     * in time, and its commands fail (an outage shorter than the retry window only delays commands).
      */
-    private static final long DOWN_MILLIS = Math.max(GroupCommitWriter.STORE_RETRY_WINDOW_MILLIS,
-            LedgerStore.CONNECTION_TIMEOUT_MILLIS) + 2_000;
+    private static final long DOWN_MILLIS = GroupCommitWriter.STORE_RETRY_WINDOW_MILLIS
+            + LedgerStore.CONNECTION_TIMEOUT_MILLIS + 2_000;
     /** How long a call may take at most: the retry window, one more wait for a connection, and slack. */
     private static final long CALL_BOUND_MILLIS = GroupCommitWriter.STORE_RETRY_WINDOW_MILLIS
             + LedgerStore.CONNECTION_TIMEOUT_MILLIS + 5_000;
