@@ -116,7 +116,7 @@ public final class HistoryCheckpoints implements AutoCloseable {
      * is less than an interval past its latest checkpoint.
      */
     public int catchUp(String stream) {
-        return catchUp(stream, ScratchReplay.currentFormat());
+        return catchUp(stream, ScratchState.format());
     }
 
     int catchUp(String stream, long format) {

@@ -108,7 +108,7 @@ public final class PointInTimeQueries {
         replayed.add(Market.ID);
         replayed.addAll(streams);
         try (ScratchReplay scratch = ScratchReplay.create()) {
-            long format = scratch.format();
+            long format = ScratchState.format();
             for (String stream : replayed) {
                 long from = 0;
                 if (fromCheckpoints) {

@@ -34,9 +34,9 @@ import java.util.zip.InflaterInputStream;
  * side. The bytes are a deflated sequence of tables, each with its column names and rows; a value is a
  * tag and the value (text, decimal as unscaled integer and scale, integer, long, boolean, or null).
  *
- * <p>{@link #FORMAT} identifies what the bytes mean: a hash of the state tables' columns and their types
- * (so a schema change invalidates every checkpoint by itself) and of {@link #PROJECTION_LOGIC}, which is
- * raised whenever a projection changes what it writes for the same events without a schema change.
+ * <p>{@link #format()} identifies what the bytes mean: a hash of the read models' schema scripts (so a
+ * schema change invalidates every checkpoint by itself) and of {@link #PROJECTION_LOGIC}, which is raised
+ * whenever a projection changes what it writes for the same events without a schema change.
  */
 final class ScratchState {
 
@@ -61,30 +61,19 @@ final class ScratchState {
     private ScratchState() {
     }
 
-    static Long knownFormat() {
-        return format;
-    }
-
-    /** The format of the bytes this code writes and reads (see the class comment); the same in every scratch. */
-    static long format(Connection scratch) throws SQLException {
+    /**
+     * The format of the bytes this code writes and reads: a hash of the read models' schema scripts, of the state
+     * tables, and of {@link #PROJECTION_LOGIC}.
+     */
+    static long format() {
         Long known = format;
         if (known != null) {
             return known;
         }
-        StringBuilder layout = new StringBuilder("projection logic ").append(PROJECTION_LOGIC);
-        for (String table : TABLES) {
-            layout.append('\n').append(table);
-            try (PreparedStatement columns = scratch.prepareStatement(
-                    "SELECT COLUMN_NAME, DATA_TYPE, NUMERIC_PRECISION, NUMERIC_SCALE FROM INFORMATION_SCHEMA.COLUMNS "
-                            + "WHERE LOWER(TABLE_NAME) = ? ORDER BY ORDINAL_POSITION")) {
-                columns.setString(1, table);
-                try (ResultSet column = columns.executeQuery()) {
-                    while (column.next()) {
-                        layout.append(' ').append(column.getString(1).toLowerCase()).append(':').append(column.getString(2))
-                                .append('(').append(column.getObject(3)).append(',').append(column.getObject(4)).append(')');
-                    }
-                }
-            }
+        StringBuilder layout = new StringBuilder("projection logic ").append(PROJECTION_LOGIC).append('\n')
+                .append(String.join(",", TABLES));
+        for (String script : ScratchReplay.SCHEMA_SCRIPTS) {
+            layout.append('\n').append(script).append('\n').append(ScratchReplay.schemaScript(script));
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(layout.toString().getBytes(StandardCharsets.UTF_8));

@@ -32,10 +32,10 @@ class ScratchReplayTest {
         try (Connection keepAlive = dataSource.getConnection()) {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/projections")
                     .table("projection_schema_history").load().migrate();
-            migrated = layout(keepAlive);
+            // Flyway's own history table aside.
+            migrated = layout(keepAlive).stream().filter(c -> !c.contains("projection_schema_history")).toList();
         }
         for (int i = 0; i < 2; i++) {
-            // The first may migrate with Flyway (when no other test made a scratch before), the second is scripted.
             try (ScratchReplay scratch = ScratchReplay.create();
                  Connection connection = scratch.transactions().getConnection()) {
                 assertThat(layout(connection)).isEqualTo(migrated);
