@@ -44,10 +44,9 @@ class HistoryCheckpointsIT {
 
     @OnEveryStore
     void theWriterHasThemBuiltInTheBackgroundAndAnswersUseThem(StoreKind store) throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
-        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock)
-                .historyCheckpointInterval(INTERVAL));
-        Map<Instant, String> wallets = fill(ledger, clock, 60);
+        Filled filled = filled(store, 60);
+        Ledger ledger = filled.ledger();
+        Map<Instant, String> wallets = filled.wallets();
         // A checkpoint after every 20th event of each account, built without a single query.
         List<Long> expected = checkpointPlaces(ledger, ANN);
         assertThat(expected).hasSizeGreaterThanOrEqualTo(3);
@@ -58,10 +57,9 @@ class HistoryCheckpointsIT {
 
     @OnEveryStore
     void aCheckpointOfAnotherFormatIsIgnoredAndReplaced(StoreKind store) throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
-        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock)
-                .historyCheckpointInterval(INTERVAL));
-        Map<Instant, String> wallets = fill(ledger, clock, 30);
+        Filled filled = filled(store, 30);
+        Ledger ledger = filled.ledger();
+        Map<Instant, String> wallets = filled.wallets();
         awaitCheckpoints(ledger, ANN, checkpointPlaces(ledger, ANN));
         awaitCheckpoints(ledger, ANN_COPY, checkpointPlaces(ledger, ANN_COPY));
         try (Connection connection = ledger.store().dataSource().getConnection();
@@ -78,10 +76,9 @@ class HistoryCheckpointsIT {
 
     @OnEveryStore
     void aRebuildDeletesThemAndTheNextAnswerBuildsThemAgain(StoreKind store) throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
-        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock)
-                .historyCheckpointInterval(INTERVAL));
-        Map<Instant, String> wallets = fill(ledger, clock, 45);
+        Filled filled = filled(store, 45);
+        Ledger ledger = filled.ledger();
+        Map<Instant, String> wallets = filled.wallets();
         List<Long> expected = checkpointPlaces(ledger, ANN);
         awaitCheckpoints(ledger, ANN, expected);
         ledger.awaitReadModels();
@@ -91,8 +88,18 @@ class HistoryCheckpointsIT {
         assertThat(sequencesOf(ledger, ANN)).as("built again by the first answer").isEqualTo(expected);
     }
 
-    /** Opens ann's two accounts and moves 1 USDT between them {@code transfers} times, a second apart. */
-    private static Map<Instant, String> fill(Ledger ledger, MutableClock clock, int transfers) {
+    /** A ledger and ann's FUTURES wallet after each of its transfers, by the transfer's time. */
+    private record Filled(Ledger ledger, Map<Instant, String> wallets) {
+    }
+
+    /**
+     * A ledger with a checkpoint every INTERVAL events, in which ann's two accounts are opened and 1 USDT moves
+     * between them {@code transfers} times, a second apart.
+     */
+    private static Filled filled(StoreKind store, int transfers) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).clock(clock)
+                .historyCheckpointInterval(INTERVAL));
         List<LedgerCommand> setUp = List.of(open(ANN), open(ANN_COPY), deposit(ANN, "USDT", "1000"));
         for (LedgerCommand command : setUp) {
             clock.advance(Duration.ofSeconds(1));
@@ -108,7 +115,7 @@ class HistoryCheckpointsIT {
             assertThat(ledger.execute(move)).isInstanceOf(Outcome.Accepted.class);
             wallets.put(clock.instant(), wallet(ledger.balance(ANN).orElseThrow()));
         }
-        return wallets;
+        return new Filled(ledger, wallets);
     }
 
     private static void assertAnswers(Ledger ledger, Map<Instant, String> wallets) {
