@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreException;
+import dev.ledger.api.store.StreamedResults;
 import dev.ledger.domain.value.AccountId;
 
 import javax.sql.DataSource;
@@ -26,7 +27,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,12 +157,8 @@ public final class AuditExport {
             boolean autoCommit = connection.getAutoCommit();
             // PostgreSQL streams a result with a cursor only inside a transaction.
             connection.setAutoCommit(false);
-            boolean h2 = "H2".equals(connection.getMetaData().getDatabaseProductName());
-            if (h2) {
-                // Without it H2 copies the whole result into a temporary file before the first row.
-                lazyQueries(connection, true);
-            }
-            try (PreparedStatement statement = connection.prepareStatement(sql,
+            try (StreamedResults streamed = StreamedResults.on(connection);
+                 PreparedStatement statement = connection.prepareStatement(sql,
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                 statement.setFetchSize(fetchSize);
                 int parameter = 1;
@@ -197,10 +193,6 @@ public final class AuditExport {
             } finally {
                 try {
                     connection.rollback();
-                    if (h2) {
-                        // H2's default; the ledger's URLs never change it.
-                        lazyQueries(connection, false);
-                    }
                 } finally {
                     connection.setAutoCommit(autoCommit);
                 }
@@ -212,12 +204,6 @@ public final class AuditExport {
         out.flush();
         listener.exported(count, lastPosition);
         return new ExportSummary(count, head, format);
-    }
-
-    private static void lazyQueries(Connection connection, boolean lazy) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET LAZY_QUERY_EXECUTION " + (lazy ? "TRUE" : "FALSE"));
-        }
     }
 
     static String query(ExportFilter filter) {

@@ -1,6 +1,7 @@
 package dev.ledger.api.bench;
 
 import dev.ledger.api.store.StoreException;
+import dev.ledger.api.store.StreamedResults;
 import dev.ledger.api.store.StoredEventReader;
 
 import javax.sql.DataSource;
@@ -41,7 +42,8 @@ final class RawReadBenchmark {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
-            try (PreparedStatement select = connection.prepareStatement(SQL)) {
+            try (StreamedResults streamed = StreamedResults.on(connection);
+                 PreparedStatement select = connection.prepareStatement(SQL)) {
                 select.setFetchSize(FETCH_SIZE);
                 long rows = 0;
                 long bytes = 0;

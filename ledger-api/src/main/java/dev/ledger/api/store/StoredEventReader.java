@@ -69,8 +69,9 @@ public final class StoredEventReader {
      */
     public void scan(Connection connection, long after, long upTo, int batchSize, Consumer<List<Indexed>> batches)
             throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
-                + " FROM domainevententry WHERE globalindex > ? AND globalindex <= ? ORDER BY globalindex")) {
+        try (StreamedResults streamed = StreamedResults.on(connection);
+             PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                     + " FROM domainevententry WHERE globalindex > ? AND globalindex <= ? ORDER BY globalindex")) {
             query.setFetchSize(batchSize);
             query.setLong(1, after);
             query.setLong(2, upTo);
