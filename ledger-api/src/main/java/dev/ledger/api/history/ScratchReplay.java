@@ -1,12 +1,12 @@
 package dev.ledger.api.history;
 
+import dev.ledger.api.read.ProjectionEventHandler;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.projections.ProjectionCatalog;
 import dev.ledger.projections.support.ReadModelTables;
 import dev.ledger.projections.support.RetainedRows;
 import org.axonframework.common.transaction.Transaction;
-import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -53,7 +53,7 @@ final class ScratchReplay implements AutoCloseable {
     private final JdbcTransactions transactions;
     private final ReadModelTables tables;
     private final List<Object> projections = new ArrayList<>();
-    private final List<AnnotationEventHandlerAdapter> handlers = new ArrayList<>();
+    private final List<ProjectionEventHandler> handlers = new ArrayList<>();
     private Transaction transaction;
     private UnitOfWork<?> unitOfWork;
 
@@ -64,7 +64,7 @@ final class ScratchReplay implements AutoCloseable {
         for (ProjectionCatalog.Projection projection : ProjectionCatalog.ALL) {
             Object instance = projection.create(tables);
             projections.add(instance);
-            handlers.add(new AnnotationEventHandlerAdapter(instance));
+            handlers.add(new ProjectionEventHandler(instance));
         }
     }
 
@@ -134,7 +134,7 @@ final class ScratchReplay implements AutoCloseable {
                 if (at != null && event.getTimestamp().isAfter(at)) {
                     break;
                 }
-                for (AnnotationEventHandlerAdapter handler : handlers) {
+                for (ProjectionEventHandler handler : handlers) {
                     handler.handle(event);
                 }
                 last = event.getSequenceNumber();

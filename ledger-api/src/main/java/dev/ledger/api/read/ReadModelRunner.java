@@ -4,7 +4,6 @@ import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoredEventReader;
 import org.axonframework.common.transaction.Transaction;
-import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -44,7 +43,7 @@ final class ReadModelRunner {
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final String name;
-    private final AnnotationEventHandlerAdapter handler;
+    private final ProjectionEventHandler handler;
     private final LedgerStore store;
     private final JdbcTransactions transactions;
     private final int batchSize;
@@ -77,7 +76,7 @@ final class ReadModelRunner {
     ReadModelRunner(String name, Object projection, LedgerStore store, int batchSize, long pollMillis, Clock clock,
                     Executor aborter, Runnable committed) {
         this.name = name;
-        this.handler = new AnnotationEventHandlerAdapter(projection);
+        this.handler = new ProjectionEventHandler(projection);
         this.store = store;
         this.transactions = store.transactions();
         this.batchSize = batchSize;

@@ -1,16 +1,16 @@
 package dev.ledger.api.rebuild;
 
 import dev.ledger.api.history.HistoryCheckpoints;
+import dev.ledger.api.read.ProjectionEventHandler;
+import dev.ledger.api.read.ReadModelPositions;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.api.store.StoredEventReader;
-import dev.ledger.api.read.ReadModelPositions;
 import dev.ledger.projections.ProjectionCatalog;
 import dev.ledger.projections.support.ReadModelTables;
 import dev.ledger.projections.support.RetainedRows;
 import org.axonframework.common.transaction.Transaction;
-import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -89,7 +89,7 @@ public final class ProjectionRebuilder {
             ProjectionCatalog.Projection projection = ProjectionCatalog.named(name).orElseThrow(() ->
                     new IllegalArgumentException("no read model named '" + name + "'; known: " + ProjectionCatalog.names()));
             ReadModelTables tables = ReadModelTables.shadow(transactions, retained);
-            targets.add(new Target(projection, tables, new AnnotationEventHandlerAdapter(projection.create(tables))));
+            targets.add(new Target(projection, tables, new ProjectionEventHandler(projection.create(tables))));
         }
         inTransaction(connection -> {
             for (Target target : targets) {
@@ -182,7 +182,7 @@ public final class ProjectionRebuilder {
 
     /** A read model being rebuilt: its projection, its shadow tables and the handler of its shadow instance. */
     private record Target(ProjectionCatalog.Projection projection, ReadModelTables tables,
-                          AnnotationEventHandlerAdapter handler) {
+                          ProjectionEventHandler handler) {
     }
 
     /** Replays events into the shadow projections, remembering how far it got. */
