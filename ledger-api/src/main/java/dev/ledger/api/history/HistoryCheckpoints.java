@@ -248,11 +248,13 @@ public final class HistoryCheckpoints implements AutoCloseable {
         close(Duration.ofSeconds(10));
     }
 
-    private static long nanos(Instant instant) {
-        if (instant.equals(Instant.MIN)) {
-            return Long.MIN_VALUE;
+    /** Nanoseconds since the epoch; an instant beyond what a long holds (past 2262, before 1677) saturates. */
+    static long nanos(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (ArithmeticException beyond) {
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
     }
 
     private static Instant instant(long nanos) {

@@ -119,6 +119,14 @@ class HistoryCheckpointsIT {
     }
 
     private static void assertAnswers(Ledger ledger, Map<Instant, String> wallets) {
+        // Instants beyond what nanoseconds since the epoch hold in a long (before 1677, after 2262) work too.
+        String last = new ArrayList<>(wallets.values()).get(wallets.size() - 1);
+        for (Instant farFuture : List.of(Instant.parse("2999-01-01T00:00:00Z"), Instant.MAX)) {
+            assertThat(wallet(ledger.balanceAt(ANN, farFuture).orElseThrow())).as("%s at %s", ANN, farFuture).isEqualTo(last);
+        }
+        for (Instant farPast : List.of(Instant.parse("1000-01-01T00:00:00Z"), Instant.MIN)) {
+            assertThat(ledger.balanceAt(ANN, farPast)).as("%s at %s", ANN, farPast).isEmpty();
+        }
         wallets.forEach((at, wallet) -> {
             assertThat(wallet(ledger.balanceAt(ANN, at).orElseThrow())).as("%s at %s", ANN, at).isEqualTo(wallet);
             assertThat(wallet(ledger.balanceAt(ANN, at.plusMillis(500)).orElseThrow())).as("%s just after %s", ANN, at)
