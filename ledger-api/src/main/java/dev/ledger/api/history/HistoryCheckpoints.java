@@ -217,18 +217,6 @@ public final class HistoryCheckpoints implements AutoCloseable {
         }
     }
 
-    /** How many checkpoints the store holds (all formats). */
-    public long count() {
-        try (Connection connection = store.dataSource().getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM history_checkpoint");
-             ResultSet row = select.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        } catch (SQLException e) {
-            throw new StoreException("cannot count the history checkpoints: " + StoreProblem.describe(e), e);
-        }
-    }
-
     /**
      * Stops building: a build under way stops at its next checkpoint (it is never interrupted: an interrupt
      * can close an embedded H2 database's file), waiting at most {@code wait}.
@@ -258,9 +246,6 @@ public final class HistoryCheckpoints implements AutoCloseable {
     }
 
     private static Instant instant(long nanos) {
-        if (nanos == Long.MIN_VALUE) {
-            return Instant.MIN;
-        }
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 }

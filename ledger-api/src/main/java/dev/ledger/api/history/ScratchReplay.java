@@ -45,10 +45,6 @@ final class ScratchReplay implements AutoCloseable {
         boolean replayed(DomainEventMessage<?> event);
     }
 
-    /** What one replay covered: the last sequence number replayed ({@code -1} for none) and how many. */
-    record Replayed(long lastSequence, long events) {
-    }
-
     private final Connection keepAlive;
     private final JdbcTransactions transactions;
     private final ReadModelTables tables;
@@ -123,9 +119,7 @@ final class ScratchReplay implements AutoCloseable {
      * first one stamped after {@code at}, or at the stream's end when {@code at} is {@code null}. The rows
      * are in the scratch once the replay returns (or when a listener commits).
      */
-    Replayed replay(JdbcEventStorageEngine events, String stream, long firstSequence, Instant at, Listener listener) {
-        long last = -1;
-        long count = 0;
+    void replay(JdbcEventStorageEngine events, String stream, long firstSequence, Instant at, Listener listener) {
         begin(stream);
         try {
             DomainEventStream stored = events.readEvents(stream, firstSequence);
@@ -137,14 +131,11 @@ final class ScratchReplay implements AutoCloseable {
                 for (ProjectionEventHandler handler : handlers) {
                     handler.handle(event);
                 }
-                last = event.getSequenceNumber();
-                count++;
                 if (listener != null && !listener.replayed(event)) {
                     break;
                 }
             }
             finish();
-            return new Replayed(last, count);
         } catch (Exception e) {
             rollback(e);
             throw e instanceof StoreException store ? store
