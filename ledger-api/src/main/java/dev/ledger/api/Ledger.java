@@ -256,7 +256,7 @@ public final class Ledger implements AutoCloseable {
                     builder.pollInterval, builder.stallTimeout, clock);
             this.feed = EventFeed.on(store, builder.pollInterval);
             readModels.monitor(monitor);
-            this.writer = new GroupCommitWriter(commandBus, store.transactions(), aggregateCache, capture,
+            this.writer = new GroupCommitWriter(commandBus, store.transactions(), store.appendLocks(), aggregateCache, capture,
                     new MigrationSagaReactions(sagaManager), this::eventsCommitted, clock, builder.queueCapacity,
                     builder.maxGroupSize, commands -> accounts.preload(CommandTargets.accounts(commands)));
             writer.monitor(monitor);

@@ -6,7 +6,12 @@ import dev.ledger.api.support.RawEvents;
 import dev.ledger.api.support.Recomputed;
 import dev.ledger.api.support.StoreKind;
 import dev.ledger.api.support.Stores;
+import dev.ledger.api.feed.EventFeed;
+import dev.ledger.api.feed.FeedCursor;
+import dev.ledger.api.feed.FeedEvent;
+import dev.ledger.api.store.GapWatch;
 import dev.ledger.api.store.LedgerStore;
+import dev.ledger.api.store.StoredEventReader;
 import dev.ledger.domain.event.AccountOpened;
 import dev.ledger.domain.event.FundsDeposited;
 import dev.ledger.domain.value.AccountType;
@@ -32,6 +37,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -46,15 +53,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timestamp, stamped before the commit). Otherwise it moves past n for good, and when n commits it
  * is never read: a read model stays one event short, silently.
  *
- * <p>The ledger prevents this with the append lock of {@link LedgerStore}: every append locks one row
- * before drawing its indexes and holds it until commit, so appends commit in index order and a reader
- * never sees n+1 before n. The ledger's read models rely on it even more than Axon's readers would: they
- * read "every event after my position" and keep no gaps at all. The first test holds an append open past the gap timeout while commands
- * are sent and shows nothing above it commits meanwhile and every reader gets everything; the second
- * is the control: the same interleaving with Axon's plain appends, which loses the late event.
+ * <p>The ledger's readers (read models, the event feed, rebuilds, exports) never pass such a gap. On H2
+ * appends commit in index order (the append lock), so a reader never sees n+1 before n. On PostgreSQL appends
+ * commit in any order (writers do not wait for each other), and a reader stops at a gap until no transaction
+ * that may fill it is in flight any more ({@code CommitHorizon}, {@code GapWatch}). The first test holds an
+ * append open well past Axon's gap timeout while commands are sent, and shows that no reader passes it while
+ * it is open and every reader gets everything once it commits; the second is the control: the same
+ * interleaving with Axon's plain appends and tracking reader, which loses the late event.
  *
  * <p>The waits below are one-sided: they only make the late transaction older than the gap timeout,
- * which makes the hazard certain without the lock; no assertion depends on how long anything took.
+ * which makes the hazard certain without the guard; no assertion depends on how long anything took.
  */
 class LateCommitIT {
 
@@ -66,29 +74,32 @@ class LateCommitIT {
     private static final long AGE_PAST_GAP_TIMEOUT_MS = GAP_TIMEOUT.toMillis() * 3;
 
     @OnEveryStore
-    void readModelsSeeAnEventWhoseAppendCommitsLongAfterItsIndexWasDrawnAndEveryLaterOne(StoreKind store) throws Exception {
-        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)));
+    void readersNeverPassAnEventWhoseAppendCommitsLongAfterItsIndexWasDrawnAndGetItAndEveryLaterOne(StoreKind store)
+            throws Exception {
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(store)).readModelTimeout(Duration.ofSeconds(20)));
         LedgerStore ledgerStore = ledger.store();
         assertThat(ledger.execute(open("alice:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
         assertThat(ledger.execute(deposit("alice:FUTURES", "USDT", "100"))).isInstanceOf(Outcome.Accepted.class);
         assertThat(ledger.execute(open("bob:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
         ledger.awaitReadModels();
-
-        // A reader that is up to date before the late append starts, like a running projection.
-        Reader reader = new Reader(ledgerStore.eventStorage());
-        assertThat(reader.readAvailable()).hasSize(3);
+        EventFeed feed = EventFeed.on(ledgerStore);
+        List<Long> before = feed.read(FeedCursor.start(), 100).stream().map(FeedEvent::position).toList();
 
         ExecutorService lateThread = Executors.newSingleThreadExecutor();
         CountDownLatch appended = new CountDownLatch(1);
         CountDownLatch commitNow = new CountDownLatch(1);
+        AtomicLong drawn = new AtomicLong(-1);
+        long lateIndex;
         try {
-            // alice:FUTURES holds AccountOpened (#0) and FundsDeposited (#1); the late deposit is #2.
-            Future<Long> lateIndex = lateThread.submit(() -> {
+            // alice:FUTURES holds AccountOpened (#0) and FundsDeposited (#1); the late deposit is #2. Appended
+            // through the ledger's event storage, as the writer appends (its transaction id taken first).
+            Future<Long> late = lateThread.submit(() -> {
                 Transaction transaction = ledgerStore.transactions().startTransaction();
                 try {
                     ledgerStore.eventStorage().appendEvents(List.of(new GenericDomainEventMessage<>("Account",
                             "alice:FUTURES", 2L, new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"), new BigDecimal("107")))));
                     long index = indexOf(ledgerStore.transactions().getConnection(), "alice:FUTURES", 2L);
+                    drawn.set(index);
                     appended.countDown();
                     commitNow.await();
                     transaction.commit();
@@ -99,26 +110,42 @@ class LateCommitIT {
                 }
             });
             appended.await();
+            // Only the open transaction sees its event; to everyone else its index is a hole after the head.
+            long openIndex = drawn.get();
+            assertThat(openIndex).isEqualTo(before.get(before.size() - 1) + 1);
 
-            // Commands sent while the late append holds its index, on another account (on the same account
-            // PostgreSQL would also make them wait, on the unique key of the aggregate's sequence).
+            // Commands sent while the late append holds its index, on another account.
             List<CompletableFuture<Outcome>> sent = new ArrayList<>();
             sent.add(ledger.submit(deposit("bob:FUTURES", "USDT", "1")));
             sent.add(ledger.submit(deposit("bob:FUTURES", "USDT", "2")));
             sent.add(ledger.submit(deposit("bob:FUTURES", "USDT", "3")));
-
+            if (ledgerStore.isPostgres()) {
+                // Writers do not wait for each other: the commands commit above the open append's index.
+                for (CompletableFuture<Outcome> outcome : sent) {
+                    assertThat(outcome.get(20, TimeUnit.SECONDS)).isInstanceOf(Outcome.Accepted.class);
+                }
+                assertThat(committedHead(ledgerStore)).isGreaterThan(openIndex);
+            }
             Thread.sleep(AGE_PAST_GAP_TIMEOUT_MS);
+            if (!ledgerStore.isPostgres()) {
+                // One writer process, appends in index order: the commands wait for the open append's lock.
+                assertThat(sent).as("commands sent behind an open append").noneMatch(CompletableFuture::isDone);
+                assertThat(committedHead(ledgerStore)).isLessThan(openIndex);
+            }
 
-            // While the late append is open nothing above its index commits: the commands wait for the lock.
-            long committedHead = committedHead(ledgerStore);
-            assertThat(sent).as("commands sent behind an open append").noneMatch(CompletableFuture::isDone);
-            // A reader polling now finds nothing new, so it has no gap to give up on.
-            assertThat(reader.readAvailable()).isEmpty();
+            // No reader passes the open append's index, however long it stays open.
+            assertThat(ledger.readModelStatus()).allSatisfy(status ->
+                    assertThat(status.position()).as(status.name()).isLessThan(openIndex));
+            assertThat(feed.read(FeedCursor.start(), 100)).extracting(FeedEvent::position).isEqualTo(before);
+            GapWatch gaps = new GapWatch();
+            try (Connection connection = ledgerStore.dataSource().getConnection()) {
+                assertThat(ledgerStore.eventReader().next(connection, -1, 100, gaps))
+                        .extracting(StoredEventReader.Indexed::globalIndex).isEqualTo(before);
+            }
+            assertThat(gaps.blocked()).as("stopped at a gap that may still fill").isEqualTo(ledgerStore.isPostgres());
 
             commitNow.countDown();
-            assertThat(committedHead).as("highest committed index while the late append was open")
-                    .isLessThan(lateIndex.get());
-
+            lateIndex = late.get();
             for (CompletableFuture<Outcome> outcome : sent) {
                 assertThat(outcome.get()).isInstanceOf(Outcome.Accepted.class);
             }
@@ -131,16 +158,18 @@ class LateCommitIT {
         // the aggregate's sequence, is retried on reloaded state, and books on top of it.
         assertThat(ledger.execute(deposit("alice:FUTURES", "USDT", "10"))).isInstanceOf(Outcome.Accepted.class);
 
-        // The reader gets the late event and everything after it.
-        List<TrackedEventMessage<?>> after = reader.readAvailable();
-        assertThat(after).extracting(m -> (FundsDeposited) m.getPayload()).containsExactly(
+        // Every reader gets the late event and everything after it, in index order.
+        List<FeedEvent> all = feed.read(FeedCursor.start(), 100);
+        assertThat(all).extracting(FeedEvent::position).isSorted().doesNotHaveDuplicates().contains(lateIndex)
+                .startsWith(before.toArray(Long[]::new)).hasSize(before.size() + 5);
+        assertThat(all.subList(before.size(), all.size())).extracting(e -> (FundsDeposited) e.payload())
+                .containsExactlyInAnyOrder(
                 new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"), new BigDecimal("107")),
                 new FundsDeposited("bob:FUTURES", "USDT", new BigDecimal("1"), new BigDecimal("1")),
                 new FundsDeposited("bob:FUTURES", "USDT", new BigDecimal("2"), new BigDecimal("3")),
                 new FundsDeposited("bob:FUTURES", "USDT", new BigDecimal("3"), new BigDecimal("6")),
                 new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("10"), new BigDecimal("117")));
 
-        // And so does every read model of the ledger.
         ledger.awaitReadModels();
         assertThat(ledger.readModelStatus()).allSatisfy(status ->
                 assertThat(status.position()).as(status.name()).isEqualTo(ledgerStore.headIndex()));

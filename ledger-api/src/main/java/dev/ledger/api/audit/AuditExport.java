@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.ledger.api.store.LedgerStore;
+import dev.ledger.api.store.CommitHorizon;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.api.store.StreamedResults;
 import dev.ledger.domain.value.AccountId;
@@ -153,6 +154,9 @@ public final class AuditExport {
         long count = 0;
         long lastPosition = -1;
         String sql = query(filter);
+        // Up to where nothing can appear any more (on PostgreSQL an append in flight may still commit a lower index):
+        // an export is a prefix of the store that a later export only extends.
+        long upTo = CommitHorizon.settledHead(dataSource);
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             // PostgreSQL streams a result with a cursor only inside a transaction.
@@ -161,7 +165,8 @@ public final class AuditExport {
                  PreparedStatement statement = connection.prepareStatement(sql,
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
                 statement.setFetchSize(fetchSize);
-                int parameter = 1;
+                statement.setLong(1, upTo);
+                int parameter = 2;
                 if (filter.account() != null) {
                     statement.setString(parameter++, filter.account());
                 }
@@ -208,16 +213,15 @@ public final class AuditExport {
 
     static String query(ExportFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM domainevententry");
-        List<String> conditions = new ArrayList<>(2);
+        List<String> conditions = new ArrayList<>(3);
+        conditions.add("globalindex <= ?");
         if (filter.account() != null) {
             conditions.add("aggregateidentifier = ?");
         }
         if (filter.user() != null) {
             conditions.add("aggregateidentifier LIKE ? ESCAPE '!'");
         }
-        if (!conditions.isEmpty()) {
-            sql.append(" WHERE ").append(String.join(" AND ", conditions));
-        }
+        sql.append(" WHERE ").append(String.join(" AND ", conditions));
         return sql.append(" ORDER BY globalindex").toString();
     }
 

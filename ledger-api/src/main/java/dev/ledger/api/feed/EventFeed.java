@@ -8,8 +8,6 @@ import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link dev.ledger.api.Ledger} ({@code Ledger.subscribe}, {@code Ledger.feed()}), which wakes its subscriptions
  * on every commit of its own.
  *
- * <p><b>Order and completeness.</b> Events are read straight from the event table, by global index.
- * Appends commit in global-index order (the store's append lock, on one node or many), so once an index
- * is visible every lower index is either visible or belongs to an append that rolled back and will never
- * appear: "the events at or after position P" is exact, with no gap bookkeeping and nothing skipped.
+ * <p><b>Order and completeness.</b> Events are read straight from the event table, by global index, and
+ * a read never passes a gap that an append still in flight may fill (on PostgreSQL appends commit in any
+ * order; a read that finds such a gap before its first event waits until the append has committed or rolled
+ * back, usually milliseconds): "the events at or after position P" is exact, with nothing skipped.
  * Events appended by other processes on the same store are seen by polling (every {@code pollInterval});
  * events committed by the ledger this feed belongs to are seen at once.
  *
@@ -45,8 +43,6 @@ public final class EventFeed implements AutoCloseable {
     /** How often an idle subscription looks for events appended by other processes, unless told otherwise. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
 
-    private static final String QUERY = "SELECT " + StoredEventReader.COLUMNS
-            + " FROM domainevententry WHERE globalindex >= ? ORDER BY globalindex LIMIT ?";
     private static final AtomicInteger SUBSCRIPTIONS = new AtomicInteger();
 
     private final LedgerStore store;
@@ -86,16 +82,9 @@ public final class EventFeed implements AutoCloseable {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
-        try (Connection connection = store.dataSource().getConnection();
-             PreparedStatement query = connection.prepareStatement(QUERY)) {
-            query.setLong(1, from.position());
-            query.setInt(2, limit);
-            try (ResultSet row = query.executeQuery()) {
-                while (row.next()) {
-                    rows.add(StoredEventReader.data(row));
-                }
-            }
+        List<TrackedEventData<?>> rows;
+        try (Connection connection = store.dataSource().getConnection()) {
+            rows = store.eventReader().settledRowsAfter(connection, from.position() - 1, limit);
         } catch (SQLException e) {
             throw new StoreException("cannot read the event store from position " + from.position() + ": "
                     + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.ledger.api.read;
 
+import dev.ledger.api.store.GapWatch;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoredEventReader;
@@ -28,9 +29,10 @@ import java.util.function.BiConsumer;
  * exactly once whatever stops the process; and since the lock is a row lock, a process that dies lets go
  * of it with its connection, and nothing waits for a claim to time out.
  *
- * <p>Reading "the events after the position" is exact because appends commit in global-index order (the
- * append lock of {@link LedgerStore}): an index that is missing when a reader passes it was taken by a
- * transaction that rolled back, and can never appear later.
+ * <p>Reading "the events after the position" never skips an event that commits late: the runner reads with
+ * {@link dev.ledger.api.store.StoredEventReader#next}, which stops at a gap in the global index that a transaction
+ * in flight may still fill (on PostgreSQL, where appends commit in any order), and the runner looks again a
+ * moment later, outside its transaction.
  *
  * <p>The runner reports what a supervisor needs to tell a stall from slow work: whether its thread is
  * alive, since when it has been inside a batch, since when it fails, and whether another process holds
@@ -41,6 +43,8 @@ final class ReadModelRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelRunner.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
+    /** How soon a runner stopped at a gap that an append in flight may still fill looks again. */
+    private static final long GAP_PAUSE_MILLIS = 2;
 
     private final String name;
     private final ProjectionEventHandler handler;
@@ -148,15 +152,18 @@ final class ReadModelRunner {
 
     private void run() {
         long backoff = 0;
+        GapWatch gaps = new GapWatch();
         while (running && Thread.currentThread() == thread) {
             try {
-                int applied = applyBatch();
+                int applied = applyBatch(gaps);
                 if (error != null) {
                     log.info("Read model {} applies events again after: {}", name, error.toString());
                     error = null;
                 }
                 backoff = 0;
-                if (applied < batchSize) {
+                if (gaps.blocked()) {
+                    sleepUnlessWoken(GAP_PAUSE_MILLIS);
+                } else if (applied < batchSize) {
                     awaitWork();
                 }
             } catch (InterruptedException e) {
@@ -198,7 +205,7 @@ final class ReadModelRunner {
     }
 
     /** One round; returns how many events it applied (0 when none waited, or another process holds the read model). */
-    private int applyBatch() throws Exception {
+    private int applyBatch(GapWatch gaps) throws Exception {
         Transaction transaction = transactions.startTransaction();
         batchStartedNanos = System.nanoTime();
         batchProgressNanos = batchStartedNanos;
@@ -207,6 +214,7 @@ final class ReadModelRunner {
             batchConnection = connection;
             OptionalLong locked = ReadModelPositions.tryLock(connection, name);
             if (locked.isEmpty()) {
+                gaps.skipped();
                 heldElsewhere = true;
                 transaction.rollback();
                 done = true;
@@ -215,7 +223,7 @@ final class ReadModelRunner {
             heldElsewhere = false;
             long from = locked.getAsLong();
             position = from;
-            List<StoredEventReader.Indexed> events = store.eventReader().after(connection, from, batchSize);
+            List<StoredEventReader.Indexed> events = store.eventReader().next(connection, from, batchSize, gaps);
             batchProgressNanos = System.nanoTime();
             if (events.isEmpty()) {
                 transaction.rollback();

@@ -97,8 +97,10 @@ public final class ProjectionRebuilder {
             }
         });
         String label = targets.size() == 1 ? targets.get(0).projection().name() : targets.size() + " read models";
-        Replay shared = new Replay(label, targets, progress, store.headIndex());
-        shared.until(Long.MAX_VALUE);
+        // Up to where nothing can appear any more: past it, an append in flight might still commit a lower index.
+        long head = store.settledHead();
+        Replay shared = new Replay(label, targets, progress, head);
+        shared.until(head);
         List<Result> results = new ArrayList<>();
         for (Target target : targets) {
             Replay replay = shared.continuedFor(target);
@@ -135,8 +137,9 @@ public final class ProjectionRebuilder {
         Transaction transaction = transactions.startTransaction();
         try (Connection connection = transactions.getConnection()) {
             long livePosition = ReadModelPositions.lock(connection, projection.name());
-            // A read model that never ran has no rows yet: the rebuilt one takes over at the head.
-            long target = livePosition >= 0 ? livePosition : store.headIndex();
+            // A read model that never ran has no rows yet: the rebuilt one takes over where the replay stands (a
+            // settled head, with no event still to come below it; the live position is one as well).
+            long target = livePosition >= 0 ? livePosition : replay.position();
             if (replay.position() > target) {
                 // The live runner is behind the replay (stopped, or lagging): the rebuilt model must be
                 // at its position exactly, so replay again from the start up to it, in this transaction.

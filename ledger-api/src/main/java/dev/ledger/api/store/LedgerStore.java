@@ -36,14 +36,18 @@ public final class LedgerStore implements AutoCloseable {
     private final JdbcEventStorageEngine eventStorage;
     private final JdbcSagaStore sagaStore;
     private final String nodeId = nodeName();
+    private final boolean postgres;
+    private final AppendLocks appendLocks;
 
     private LedgerStore(DataSource dataSource, boolean ownsDataSource) {
         this.dataSource = dataSource;
         this.ownsDataSource = ownsDataSource;
         LedgerSchema.migrate(dataSource);
+        this.postgres = isPostgres(dataSource);
+        this.appendLocks = AppendLocks.forDatabase(postgres);
         this.transactions = new JdbcTransactions(dataSource);
         this.serializer = JsonSerialization.serializer();
-        this.eventReader = new StoredEventReader(serializer, upcasters);
+        this.eventReader = new StoredEventReader(serializer, upcasters, postgres);
         this.eventStorage = JdbcEventStorageEngine.builder()
                 .connectionProvider(transactions)
                 .transactionManager(transactions)
@@ -52,7 +56,7 @@ public final class LedgerStore implements AutoCloseable {
                 .persistenceExceptionResolver(new SqlStateDuplicateKeyResolver())
                 .upcasterChain(upcasters)
                 .appendEvents((connection, schema, dataType, events, eventSerializer, timestampWriter) -> {
-                    appendLock(connection);
+                    appendLocks.beforeInsert(connection);
                     return JdbcEventStorageEngineStatements.appendEvents(
                             connection, schema, dataType, events, eventSerializer, timestampWriter);
                 })
@@ -102,23 +106,6 @@ public final class LedgerStore implements AutoCloseable {
     }
 
     /**
-     * Serialises appends: taken on the appending transaction's connection right before its events are
-     * inserted (so before their global indexes are drawn) and held until it commits. Appending
-     * transactions therefore commit in index order, on one node or many, and a reader never sees a later
-     * index commit before an earlier one: a gap can only be a rolled-back append, never an event that
-     * commits late and would be skipped for good (AxonFramework issue #4829). This is what lets a read
-     * model read "every event after its position" with no gap bookkeeping.
-     */
-    public static void appendLock(Connection connection) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM ledger_append_lock WHERE id = 1 FOR UPDATE");
-             ResultSet row = lock.executeQuery()) {
-            if (!row.next()) {
-                throw new IllegalStateException("ledger_append_lock has lost its row; the schema is damaged");
-            }
-        }
-    }
-
-    /**
      * Whether the event store holds the event of {@code aggregateId} with this sequence number, on the calling
      * thread's transaction if it has one. One lookup in the (aggregate, sequence number) index, whatever the
      * length of the aggregate's history: unlike {@code MAX(sequencenumber)}, which H2 answers by scanning every
@@ -137,6 +124,35 @@ public final class LedgerStore implements AutoCloseable {
             throw new StoreException("cannot look up event " + sequenceNumber + " of " + aggregateId + ": "
                     + StoreProblem.describe(e), e);
         }
+    }
+
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            return CommitHorizon.isPostgres(connection);
+        } catch (SQLException e) {
+            throw new StoreException("cannot connect to the store: " + StoreProblem.describe(e), e);
+        }
+    }
+
+    /** The locks the writer takes around a group's reads and appends (see {@link AppendLocks}). */
+    public AppendLocks appendLocks() {
+        return appendLocks;
+    }
+
+    /**
+     * Whether this store is PostgreSQL, where appends commit in any order (readers use {@link CommitHorizon}),
+     * rather than H2, where they commit in global-index order.
+     */
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /**
+     * The highest global index below which no event can appear any more (see {@link CommitHorizon#settledHead});
+     * what a reader that must not miss a late commit reads up to. Waits for appends in flight on PostgreSQL.
+     */
+    public long settledHead() {
+        return CommitHorizon.settledHead(dataSource);
     }
 
     public DataSource dataSource() {
@@ -185,7 +201,10 @@ public final class LedgerStore implements AutoCloseable {
         return sagaStore;
     }
 
-    /** The highest global index in the event store, or -1 when it is empty. */
+    /**
+     * The highest global index in the event store now, or -1 when it is empty. On PostgreSQL an append still in
+     * flight may yet commit a lower index; use {@link #settledHead()} to read up to a point with nothing missing.
+     */
     public long headIndex() {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement("SELECT MAX(globalindex) FROM domainevententry");

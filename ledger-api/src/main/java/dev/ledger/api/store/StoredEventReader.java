@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -25,8 +26,10 @@ import java.util.function.Consumer;
  * deserialized by Axon's own utilities, so a payload no handler asks for is never deserialized, and one
  * payload asked for by several read models is deserialized once.
  *
- * <p>There is no gap bookkeeping: appends commit in global-index order (the append lock), so every event
- * after a position that ever commits is visible by the time any later one is.
+ * <p>A reader at the head of the store reads with {@link #next}, which stops at a gap in the global index that
+ * a transaction in flight may still fill (PostgreSQL, where appends commit in any order; see
+ * {@link CommitHorizon}). Below a settled position ({@link CommitHorizon#settledHead}, or a read model's
+ * position) every gap is final, and {@link #after} and {@link #scan} read without looking.
  */
 public final class StoredEventReader {
 
@@ -38,19 +41,29 @@ public final class StoredEventReader {
     public record Indexed(long globalIndex, DomainEventMessage<?> event) {
     }
 
+    private static final String AFTER = "SELECT " + COLUMNS
+            + " FROM domainevententry WHERE globalindex > ? ORDER BY globalindex LIMIT ?";
+    private static final String AFTER_WITH_SNAPSHOT = "SELECT " + COLUMNS + ", " + CommitHorizon.SNAPSHOT_COLUMNS
+            + " FROM domainevententry, " + CommitHorizon.SNAPSHOT_FROM
+            + " WHERE globalindex > ? ORDER BY globalindex LIMIT ?";
+
     private final Serializer serializer;
     private final EventUpcaster upcasters;
+    private final boolean postgres;
 
-    public StoredEventReader(Serializer serializer, EventUpcaster upcasters) {
+    public StoredEventReader(Serializer serializer, EventUpcaster upcasters, boolean postgres) {
         this.serializer = serializer;
         this.upcasters = upcasters;
+        this.postgres = postgres;
     }
 
-    /** At most {@code limit} events after global index {@code after} (-1: from the first), on {@code connection}. */
+    /**
+     * At most {@code limit} events after global index {@code after} (-1: from the first), on {@code connection},
+     * for a reader below a settled position: a gap is taken to be final.
+     */
     public List<Indexed> after(Connection connection, long after, int limit) throws SQLException {
         List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
-        try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
-                + " FROM domainevententry WHERE globalindex > ? ORDER BY globalindex LIMIT ?")) {
+        try (PreparedStatement query = connection.prepareStatement(AFTER)) {
             query.setLong(1, after);
             query.setInt(2, limit);
             try (ResultSet row = query.executeQuery()) {
@@ -60,6 +73,69 @@ public final class StoredEventReader {
             }
         }
         return events(rows);
+    }
+
+    /**
+     * At most {@code limit} events after global index {@code after}, on {@code connection}, up to the first gap
+     * that a transaction in flight may still fill ({@code gaps} tells whether the read stopped at one). For a
+     * reader at the head of the store that keeps {@code gaps} from one read to the next: never skips an event
+     * that commits late, never waits.
+     */
+    public List<Indexed> next(Connection connection, long after, int limit, GapWatch gaps) throws SQLException {
+        return events(rowsAfter(connection, after, limit, gaps));
+    }
+
+    /**
+     * Like {@link #next}, for a reader that keeps no state between reads and holds no transaction: when a gap
+     * that may still fill stops it before the first event, waits (on {@code connection}) until it cannot, and
+     * reads again. Returns stored rows, not yet upcast or deserialized.
+     */
+    public List<TrackedEventData<?>> settledRowsAfter(Connection connection, long after, int limit) throws SQLException {
+        GapWatch gaps = new GapWatch();
+        while (true) {
+            List<TrackedEventData<?>> rows = rowsAfter(connection, after, limit, gaps);
+            if (!rows.isEmpty() || !gaps.blocked()) {
+                return rows;
+            }
+            CommitHorizon.awaitHorizon(connection, gaps.waitFor(), after + 1);
+        }
+    }
+
+    private List<TrackedEventData<?>> rowsAfter(Connection connection, long after, int limit, GapWatch gaps)
+            throws SQLException {
+        List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
+        if (!postgres) {
+            try (PreparedStatement query = connection.prepareStatement(AFTER)) {
+                query.setLong(1, after);
+                query.setInt(2, limit);
+                try (ResultSet row = query.executeQuery()) {
+                    while (row.next()) {
+                        rows.add(data(row));
+                    }
+                }
+            }
+            return rows;
+        }
+        long[] indexes = new long[Math.min(limit, 1024)];
+        long xmax = 0;
+        long horizon = 0;
+        try (PreparedStatement query = connection.prepareStatement(AFTER_WITH_SNAPSHOT)) {
+            query.setLong(1, after);
+            query.setInt(2, limit);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    if (rows.size() == indexes.length) {
+                        indexes = Arrays.copyOf(indexes, indexes.length * 2);
+                    }
+                    indexes[rows.size()] = row.getLong(1);
+                    rows.add(data(row));
+                    xmax = row.getLong(11);
+                    horizon = row.getLong(12);
+                }
+            }
+        }
+        int passable = gaps.passable(after, indexes, rows.size(), xmax, horizon);
+        return passable == rows.size() ? rows : rows.subList(0, passable);
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.ledger.api.LedgerBusyException;
 import dev.ledger.api.Outcome;
 import dev.ledger.api.metrics.LedgerMonitor;
 import dev.ledger.api.store.JdbcTransactions;
-import dev.ledger.api.store.LedgerStore;
+import dev.ledger.api.store.AppendLocks;
 import dev.ledger.api.store.SqlStateDuplicateKeyResolver;
 import dev.ledger.api.store.StoreException;
 import dev.ledger.api.store.StoreProblem;
@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -92,6 +93,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private final CommandBus commandBus;
     private final JdbcTransactions transactions;
+    private final AppendLocks appendLocks;
     private final Cache aggregateCache;
     private final Consumer<List<Command>> preloadGroup;
     private final CommandLog commandLog = new CommandLog();
@@ -140,7 +142,8 @@ public final class GroupCommitWriter implements AutoCloseable {
      * @param preloadGroup given a group's new commands (not the duplicates) inside the group's unit of work
      *                     before any of them runs: brings the aggregates they read into memory in bulk
      */
-    public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, Cache aggregateCache,
+    public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, AppendLocks appendLocks,
+                             Cache aggregateCache,
                              EventCapture capture, CommandReactions reactions, Runnable eventsCommitted,
                              Clock clock, int queueCapacity, int maxGroupSize, Consumer<List<Command>> preloadGroup) {
         this.preloadGroup = Objects.requireNonNull(preloadGroup, "preloadGroup");
@@ -149,6 +152,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.reactions = Objects.requireNonNull(reactions, "reactions");
         this.commandBus = Objects.requireNonNull(commandBus, "commandBus");
         this.transactions = Objects.requireNonNull(transactions, "transactions");
+        this.appendLocks = Objects.requireNonNull(appendLocks, "appendLocks");
         this.aggregateCache = Objects.requireNonNull(aggregateCache, "aggregateCache");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (queueCapacity < 1 || maxGroupSize < 1) {
@@ -476,7 +480,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private void lockAppends() {
         try (Connection connection = transactions.getConnection()) {
-            LedgerStore.appendLock(connection);
+            appendLocks.lockAll(connection);
         } catch (SQLException e) {
             throw new StoreException("cannot take the append lock", e);
         }
@@ -507,6 +511,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         Map<String, Long> onlyRead = new HashMap<>(EventSourcedAggregates.versionsRead(root));
         onlyRead.keySet().removeAll(appendedTo(root));
         try (Connection connection = transactions.getConnection()) {
+            appendLocks.lockForGroup(connection, appendedTo(root), onlyRead.keySet());
             ReadValidation.check(connection, onlyRead);
         } catch (SQLException e) {
             throw new StoreException("cannot check the versions the group read", e);
@@ -538,7 +543,11 @@ public final class GroupCommitWriter implements AutoCloseable {
                 commandLog.forgetRefusals(connection, recorded.stream().map(CommandLog.Entry::commandId)
                         .filter(staleRefusals::contains).toList());
             }
-            commandLog.insert(connection, recorded, now);
+            // In id order: two writers on one PostgreSQL that record some of the same ids (one of them will fail on the
+            // key and retry) then wait for each other's rows in one order, never in a cycle (a deadlock, a 1 s stall).
+            List<CommandLog.Entry> byId = new ArrayList<>(recorded);
+            byId.sort(Comparator.comparing(CommandLog.Entry::commandId));
+            commandLog.insert(connection, byId, now);
         } catch (SQLException e) {
             throw new StoreException("cannot write the command log", e);
         }

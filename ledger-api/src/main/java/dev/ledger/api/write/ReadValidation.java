@@ -1,7 +1,5 @@
 package dev.ledger.api.write;
 
-import dev.ledger.api.store.LedgerStore;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,11 +9,11 @@ import java.util.Map;
 /**
  * Makes several writers on one database safe. A writer decides on aggregates from its cache; another
  * node may have changed them since. Just before a group commits (and before its own events are
- * appended) this takes the append lock and checks that every aggregate the group read still has the
- * version it was read at. Holding the lock until the commit, no other writer can append in between,
- * so the group's decisions (acceptances and refusals alike) were made on current state; if one was
- * not, the group is retried on fresh state. On a single writer the check always passes: one lock and
- * one indexed query per group.
+ * appended), once the group holds its append locks ({@link dev.ledger.api.store.AppendLocks#lockForGroup}), this
+ * checks that every aggregate the group only read still has the version it was read at. Holding the locks until
+ * the commit, no other writer can append to those aggregates in between, so the group's decisions (acceptances
+ * and refusals alike) were made on current state; if one was not, the group is retried on fresh state. On a
+ * single writer the check always passes: one indexed query per aggregate read.
  */
 final class ReadValidation {
 
@@ -34,7 +32,6 @@ final class ReadValidation {
         if (versionsRead.isEmpty()) {
             return;
         }
-        LedgerStore.appendLock(connection);
         // Stale exactly when the aggregate has an event after the version read (events are numbered without
         // gaps and never deleted): one lookup in the (aggregate, sequence number) index per aggregate, however
         // long its history (the market's, read by every fill, grows with every mark tick).

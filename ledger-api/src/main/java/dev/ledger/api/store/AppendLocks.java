@@ -1,0 +1,160 @@
+package dev.ledger.api.store;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.TreeMap;
+
+/**
+ * The locks a writer's transaction takes so that the groups of several writers (threads or processes) on one
+ * database stay serializable, and so that readers never skip an event that commits late.
+ *
+ * <ul>
+ *   <li><b>H2</b> ({@link #appendLock}): one row, {@code ledger_append_lock}, locked by every appending group
+ *   from just before its read check until it commits. Appends commit one at a time, in index order.</li>
+ *   <li><b>PostgreSQL</b>: no global lock on the way of an ordinary group. A group takes, in one statement and
+ *   in one global order, a transaction-scoped advisory lock per aggregate: exclusive for those it appends to,
+ *   shared for those it only read (then checks their versions). Two groups exclude each other only when one
+ *   appends to an aggregate the other touches, which is what makes their decisions serializable (two-phase
+ *   locking by aggregate). Every group also takes a shared lock on one ledger-wide key, which a group retried
+ *   after a conflict takes exclusively before it reads anything ({@link #lockAll}): no other group commits
+ *   while it decides, so it cannot go stale again. Before drawing its global indexes an append takes its
+ *   transaction id ({@link #beforeInsert}); readers rely on that ({@link CommitHorizon}).</li>
+ * </ul>
+ * Advisory-lock keys are the pair (namespace, 32-bit hash of the aggregate id) in a namespace of the ledger's
+ * own; a collision only makes two groups take turns.
+ */
+public abstract sealed class AppendLocks {
+
+    /** The advisory-lock namespace of the ledger-wide key. */
+    static final int LEDGER_WIDE = 0x4c444757; // "LDGW"
+    /** The advisory-lock namespace of per-aggregate keys. */
+    static final int PER_AGGREGATE = 0x4c444741; // "LDGA"
+    /** At most this many lock calls in one statement (PostgreSQL allows 1,664 result columns). */
+    private static final int LOCKS_PER_STATEMENT = 1_000;
+
+    private AppendLocks() {
+    }
+
+    static AppendLocks forDatabase(boolean postgres) {
+        return postgres ? new Postgres() : new SingleRow();
+    }
+
+    /**
+     * Before a group's reads are checked and its events appended: locks what the group appends to
+     * ({@code appendedTo}) and what it only read ({@code onlyRead}) until its transaction ends. Nothing when the
+     * group neither appends nor read an aggregate.
+     */
+    public abstract void lockForGroup(Connection connection, Collection<String> appendedTo, Collection<String> onlyRead)
+            throws SQLException;
+
+    /** Before a retried group reads anything: no other group commits until this transaction ends. */
+    public abstract void lockAll(Connection connection) throws SQLException;
+
+    /** Right before events are inserted (their global indexes drawn), on the appending transaction's connection. */
+    public abstract void beforeInsert(Connection connection) throws SQLException;
+
+    /** Whether appends commit in global-index order (H2), or in any order (PostgreSQL). */
+    public abstract boolean commitsInIndexOrder();
+
+    /**
+     * Locks the single row of {@code ledger_append_lock} for the caller's transaction: every append on H2 takes
+     * it, so appending transactions commit one at a time, in global-index order.
+     */
+    public static void appendLock(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM ledger_append_lock WHERE id = 1 FOR UPDATE");
+             ResultSet row = lock.executeQuery()) {
+            if (!row.next()) {
+                throw new IllegalStateException("ledger_append_lock has lost its row; the schema is damaged");
+            }
+        }
+    }
+
+    /** The advisory-lock key of an aggregate: a 32-bit FNV-1a hash of its id. */
+    static int keyOf(String aggregateId) {
+        int hash = 0x811c9dc5;
+        for (byte b : aggregateId.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x01000193;
+        }
+        return hash;
+    }
+
+    private static final class SingleRow extends AppendLocks {
+        @Override
+        public void lockForGroup(Connection connection, Collection<String> appendedTo, Collection<String> onlyRead)
+                throws SQLException {
+            if (!appendedTo.isEmpty() || !onlyRead.isEmpty()) {
+                appendLock(connection);
+            }
+        }
+
+        @Override
+        public void lockAll(Connection connection) throws SQLException {
+            appendLock(connection);
+        }
+
+        @Override
+        public void beforeInsert(Connection connection) throws SQLException {
+            appendLock(connection);
+        }
+
+        @Override
+        public boolean commitsInIndexOrder() {
+            return true;
+        }
+    }
+
+    private static final class Postgres extends AppendLocks {
+        @Override
+        public void lockForGroup(Connection connection, Collection<String> appendedTo, Collection<String> onlyRead)
+                throws SQLException {
+            if (appendedTo.isEmpty() && onlyRead.isEmpty()) {
+                return;
+            }
+            // Key -> exclusive? Sorted, so that every group takes its locks in the same order: no deadlock among them.
+            TreeMap<Integer, Boolean> keys = new TreeMap<>();
+            onlyRead.forEach(id -> keys.put(keyOf(id), false));
+            appendedTo.forEach(id -> keys.put(keyOf(id), true));
+            StringBuilder sql = new StringBuilder("SELECT pg_advisory_xact_lock_shared(").append(LEDGER_WIDE).append(", 0)");
+            int inStatement = 1;
+            try (Statement statement = connection.createStatement()) {
+                for (var key : keys.entrySet()) {
+                    if (inStatement == LOCKS_PER_STATEMENT) {
+                        statement.execute(sql.toString());
+                        sql.setLength(0);
+                        sql.append("SELECT 1");
+                        inStatement = 0;
+                    }
+                    sql.append(key.getValue() ? ", pg_advisory_xact_lock(" : ", pg_advisory_xact_lock_shared(")
+                            .append(PER_AGGREGATE).append(", ").append(key.getKey()).append(')');
+                    inStatement++;
+                }
+                statement.execute(sql.toString());
+            }
+        }
+
+        @Override
+        public void lockAll(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_advisory_xact_lock(" + LEDGER_WIDE + ", 0)");
+            }
+        }
+
+        @Override
+        public void beforeInsert(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_current_xact_id()");
+            }
+        }
+
+        @Override
+        public boolean commitsInIndexOrder() {
+            return false;
+        }
+    }
+}
