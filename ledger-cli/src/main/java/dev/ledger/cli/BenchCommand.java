@@ -253,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void printWriters(BenchReport.WritersSection section, PrintWriter out) {
         out.println();
-        out.println("several writer processes on one PostgreSQL (durable transfers; the append lock serialises their groups)");
+        out.println("several writer processes on one PostgreSQL (durable transfers; writers lock per aggregate)");
         if (section.note() != null) {
             out.println("  not measured: " + section.note());
             return;

@@ -45,8 +45,9 @@ import java.util.function.Consumer;
  * configuration sends the same number of transfers in all, split between its writers, and is timed from the
  * moment all writers are warmed up and told to go until the last one is done.
  *
- * <p>The append lock serialises the writers' groups, so the figures show what it costs: more writers do not
- * write more. An embedded H2 store cannot be shared between processes; there the section only says so.
+ * <p>Writers on PostgreSQL lock per aggregate, not globally: on users of their own their groups do not wait for
+ * each other (the store's commit bandwidth, and this machine's cores, bound what more writers add); on shared
+ * users they collide, and a group that went stale is retried holding every lock. An embedded H2 store cannot be shared between processes; there the section only says so.
  */
 public final class WritersBenchmark {
 

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * store), and the hash its CloudEvents line is chained to ({@code ledgerprevhash}).
  *
  * <p>Positions are the event store's global indexes. They rise strictly but are not contiguous: an append
- * that rolled back leaves a hole that no event ever fills (appends commit in global-index order under the
- * store's append lock). So "every event at or after P" is exact, and a consumer that has handled the event
+ * that rolled back leaves a hole that no event ever fills, and a feed never passes a hole that an append still
+ * in flight may fill (see {@link EventFeed}). So "every event at or after P" is exact, and a consumer that has handled the event
  * at position P resumes from {@code P + 1} — {@link FeedEvent#next()} gives exactly that cursor.
  *
  * <p>The hash matters only to the lines' {@code ledgerprevhash}/{@code ledgerhash}: every other attribute of

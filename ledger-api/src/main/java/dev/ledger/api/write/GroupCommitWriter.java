@@ -63,12 +63,13 @@ import java.util.function.LongPredicate;
  * are completed only after the group's transaction has committed: "accepted" means durable.
  *
  * <p>A single writer orders every command against every other (a later command always sees an
- * earlier one's effects). Several nodes may write to one PostgreSQL: before a group commits it checks,
- * under the append lock, that every aggregate it read is still at the version it read
- * ({@link ReadValidation}); a stale read, or a unique-key violation on the event or command-log table,
- * means another node got there first, and the group is retried on fresh state. The retry takes the append lock
- * before it reads anything (the command log, the aggregates), so no other writer can commit between its reads and
- * its commit: it cannot go stale again. Without that, a node whose groups keep colliding with a busier node's
+ * earlier one's effects). Several nodes may write to one PostgreSQL: before a group commits it takes its
+ * append locks ({@link AppendLocks}: on PostgreSQL one per aggregate it appends to or read, no global one) and
+ * checks that every aggregate it only read is still at the version it read ({@link ReadValidation}); a stale
+ * read, or a unique-key violation on the event or command-log table, means another node got there first, and the
+ * group is retried on fresh state. The retry takes {@link AppendLocks#lockAll} before it reads anything (the
+ * command log, the aggregates), so no other writer can commit between its reads and its commit: it cannot go
+ * stale again. Without that, a node whose groups keep colliding with a busier node's
  * would lose every time (the busier node's cache stays current, the loser reloads and redecides) and fail its
  * commands after five retries.
  */
@@ -309,7 +310,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         while (true) {
             attempts++;
             try {
-                // After a conflict, decide under the append lock: the other writers wait, the retry cannot go stale.
+                // After a conflict, decide holding every append lock: the other writers wait, the retry cannot go stale.
                 List<Outcome> outcomes = commit(group, grouped, conflicts > 0);
                 storeDown = false;
                 return outcomes;
@@ -379,8 +380,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * @param lockFirst take the append lock before anything is read, instead of just before the group's reads are
-     *                  checked and its events appended: no other writer can then commit while the group decides
+     * @param lockFirst take {@link AppendLocks#lockAll} before anything is read, besides the group's own locks just
+     *                  before its reads are checked and its events appended: no other writer can then commit while
+     *                  the group decides
      */
     private List<Outcome> commit(List<Submission> group, boolean grouped, boolean lockFirst) {
         long started = System.nanoTime();
@@ -440,7 +442,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 outcomes.add(outcome);
             }
             long now = clock.millis();
-            // Registered last, so it runs after the event append (which takes the append lock first).
+            // Registered last, so it runs after the event append (and after the group's append locks).
             root.onPrepareCommit(u -> writeLog(recorded, staleRefusals, now));
             root.commit();
             monitor.metrics().groupCommitted(group.size(), System.nanoTime() - started);
@@ -482,7 +484,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         try (Connection connection = transactions.getConnection()) {
             appendLocks.lockAll(connection);
         } catch (SQLException e) {
-            throw new StoreException("cannot take the append lock", e);
+            throw new StoreException("cannot take the append locks", e);
         }
     }
 
