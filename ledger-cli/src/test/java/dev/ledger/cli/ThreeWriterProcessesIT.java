@@ -58,7 +58,7 @@ class ThreeWriterProcessesIT {
     private static final int USERS = 6;
     /**
      * Lines per file. {@code -Dwriters.lines=10000} (about 90 s) is what showed that a process could lose every race
-     * and fail its commands after five retries, before a retry took the append lock first.
+     * and fail its commands after five retries, before a retry took every append lock first.
      */
     private static final int LINES_PER_FILE = Integer.getInteger("writers.lines", 2_500);
     private static final String USDT = "USDT";
@@ -186,7 +186,7 @@ class ThreeWriterProcessesIT {
         System.out.printf("ThreeWriterProcessesIT: %d commands, %d ids sent twice; the commit order switches between "
                 + "the processes' files %d times%n", plan.size(), sentTwice.size(), switches);
         // Each process commits groups of up to 1,000 commands that touch every user, so any two of them collide, and
-        // they must take turns. Before a retry took the append lock first, one process committed all its groups while
+        // they must take turns. Before a retry took every append lock first, one process committed all its groups while
         // the others' went stale over and over: the count was 3 then, and is about 10 since.
         assertThat(switches).as("the three processes took turns").isGreaterThan(PROCESSES);
 

@@ -119,7 +119,7 @@ public final class BenchHtmlReport {
                 table(html, List.of("writers", "users", "callers each", "transfers", "events", "events/s", "vs 1 writer",
                         "vs raw batched"), rows);
                 html.append("<p class=\"note\">Child JVMs, each a ledger with its own callers, every transfer awaited ")
-                        .append("until durable; writers lock per aggregate, and a group that collided is retried holding every lock.</p>\n");
+                        .append("until durable; writers lock per aggregate, and a group that collided is retried holding the locks of what it touched.</p>\n");
             }
         }
         html.append("</body></html>\n");

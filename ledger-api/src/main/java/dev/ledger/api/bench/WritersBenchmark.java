@@ -47,7 +47,7 @@ import java.util.function.Consumer;
  *
  * <p>Writers on PostgreSQL lock per aggregate, not globally: on users of their own their groups do not wait for
  * each other (the store's commit bandwidth, and this machine's cores, bound what more writers add); on shared
- * users they collide, and a group that went stale is retried holding every lock. An embedded H2 store cannot be shared between processes; there the section only says so.
+ * users they collide, and a group that went stale is retried holding the locks of what it touched. An embedded H2 store cannot be shared between processes; there the section only says so.
  */
 public final class WritersBenchmark {
 

@@ -16,22 +16,20 @@ import java.util.TreeMap;
  * <ul>
  *   <li><b>H2</b> ({@link #appendLock}): one row, {@code ledger_append_lock}, locked by every appending group
  *   from just before its read check until it commits. Appends commit one at a time, in index order.</li>
- *   <li><b>PostgreSQL</b>: no global lock on the way of an ordinary group. A group takes, in one statement and
- *   in one global order, a transaction-scoped advisory lock per aggregate: exclusive for those it appends to,
- *   shared for those it only read (then checks their versions). Two groups exclude each other only when one
- *   appends to an aggregate the other touches, which is what makes their decisions serializable (two-phase
- *   locking by aggregate). Every group also takes a shared lock on one ledger-wide key, which a group retried
- *   after a conflict takes exclusively before it reads anything ({@link #lockAll}): no other group commits
- *   while it decides, so it cannot go stale again. Before drawing its global indexes an append takes its
- *   transaction id ({@link #beforeInsert}); readers rely on that ({@link CommitHorizon}).</li>
+ *   <li><b>PostgreSQL</b>: no global lock. A group takes, in one statement and in one global order, a
+ *   transaction-scoped advisory lock per aggregate: exclusive for those it appends to, shared for those it only
+ *   read (then checks their versions). Two groups exclude each other only when one appends to an aggregate the
+ *   other touches, which is what makes their decisions serializable (two-phase locking by aggregate). A group
+ *   retried after a conflict first takes exclusive locks on every aggregate its failed attempt touched, before it
+ *   reads anything ({@link #lockForRetry}): they cannot change while it decides, so it does not go stale on them
+ *   again. Before drawing its global indexes an append takes its transaction id ({@link #beforeInsert}); readers
+ *   rely on that ({@link CommitHorizon}).</li>
  * </ul>
  * Advisory-lock keys are the pair (namespace, 32-bit hash of the aggregate id) in a namespace of the ledger's
  * own; a collision only makes two groups take turns.
  */
 public abstract sealed class AppendLocks {
 
-    /** The advisory-lock namespace of the ledger-wide key. */
-    static final int LEDGER_WIDE = 0x4c444757; // "LDGW"
     /** The advisory-lock namespace of per-aggregate keys. */
     static final int PER_AGGREGATE = 0x4c444741; // "LDGA"
     /** At most this many lock calls in one statement (PostgreSQL allows 1,664 result columns). */
@@ -52,14 +50,14 @@ public abstract sealed class AppendLocks {
     public abstract void lockForGroup(Connection connection, Collection<String> appendedTo, Collection<String> onlyRead)
             throws SQLException;
 
-    /** Before a retried group reads anything: no other group commits until this transaction ends. */
-    public abstract void lockAll(Connection connection) throws SQLException;
+    /**
+     * Before a group retried after a conflict reads anything: no other group changes (on H2: commits at all) any of
+     * {@code touchedBefore}, the aggregates its failed attempt read or appended to, until this transaction ends.
+     */
+    public abstract void lockForRetry(Connection connection, Collection<String> touchedBefore) throws SQLException;
 
     /** Right before events are inserted (their global indexes drawn), on the appending transaction's connection. */
     public abstract void beforeInsert(Connection connection) throws SQLException;
-
-    /** Whether appends commit in global-index order (H2), or in any order (PostgreSQL). */
-    public abstract boolean commitsInIndexOrder();
 
     /**
      * Locks the single row of {@code ledger_append_lock} for the caller's transaction: every append on H2 takes
@@ -94,7 +92,7 @@ public abstract sealed class AppendLocks {
         }
 
         @Override
-        public void lockAll(Connection connection) throws SQLException {
+        public void lockForRetry(Connection connection, Collection<String> touchedBefore) throws SQLException {
             appendLock(connection);
         }
 
@@ -103,45 +101,47 @@ public abstract sealed class AppendLocks {
             appendLock(connection);
         }
 
-        @Override
-        public boolean commitsInIndexOrder() {
-            return true;
-        }
     }
 
     private static final class Postgres extends AppendLocks {
         @Override
         public void lockForGroup(Connection connection, Collection<String> appendedTo, Collection<String> onlyRead)
                 throws SQLException {
-            if (appendedTo.isEmpty() && onlyRead.isEmpty()) {
-                return;
-            }
             // Key -> exclusive? Sorted, so that every group takes its locks in the same order: no deadlock among them.
             TreeMap<Integer, Boolean> keys = new TreeMap<>();
             onlyRead.forEach(id -> keys.put(keyOf(id), false));
             appendedTo.forEach(id -> keys.put(keyOf(id), true));
-            StringBuilder sql = new StringBuilder("SELECT pg_advisory_xact_lock_shared(").append(LEDGER_WIDE).append(", 0)");
-            int inStatement = 1;
+            lock(connection, keys);
+        }
+
+        @Override
+        public void lockForRetry(Connection connection, Collection<String> touchedBefore) throws SQLException {
+            TreeMap<Integer, Boolean> keys = new TreeMap<>();
+            touchedBefore.forEach(id -> keys.put(keyOf(id), true));
+            lock(connection, keys);
+        }
+
+        /** Takes the advisory lock of every key (exclusive where true), in key order, in as few statements as may be. */
+        private static void lock(Connection connection, TreeMap<Integer, Boolean> keys) throws SQLException {
+            if (keys.isEmpty()) {
+                return;
+            }
+            StringBuilder sql = new StringBuilder("SELECT ");
+            int inStatement = 0;
             try (Statement statement = connection.createStatement()) {
                 for (var key : keys.entrySet()) {
                     if (inStatement == LOCKS_PER_STATEMENT) {
                         statement.execute(sql.toString());
                         sql.setLength(0);
-                        sql.append("SELECT 1");
+                        sql.append("SELECT ");
                         inStatement = 0;
                     }
-                    sql.append(key.getValue() ? ", pg_advisory_xact_lock(" : ", pg_advisory_xact_lock_shared(")
+                    sql.append(inStatement == 0 ? "" : ", ")
+                            .append(key.getValue() ? "pg_advisory_xact_lock(" : "pg_advisory_xact_lock_shared(")
                             .append(PER_AGGREGATE).append(", ").append(key.getKey()).append(')');
                     inStatement++;
                 }
                 statement.execute(sql.toString());
-            }
-        }
-
-        @Override
-        public void lockAll(Connection connection) throws SQLException {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SELECT pg_advisory_xact_lock(" + LEDGER_WIDE + ", 0)");
             }
         }
 
@@ -152,9 +152,5 @@ public abstract sealed class AppendLocks {
             }
         }
 
-        @Override
-        public boolean commitsInIndexOrder() {
-            return false;
-        }
     }
 }

@@ -67,9 +67,9 @@ import java.util.function.LongPredicate;
  * append locks ({@link AppendLocks}: on PostgreSQL one per aggregate it appends to or read, no global one) and
  * checks that every aggregate it only read is still at the version it read ({@link ReadValidation}); a stale
  * read, or a unique-key violation on the event or command-log table, means another node got there first, and the
- * group is retried on fresh state. The retry takes {@link AppendLocks#lockAll} before it reads anything (the
- * command log, the aggregates), so no other writer can commit between its reads and its commit: it cannot go
- * stale again. Without that, a node whose groups keep colliding with a busier node's
+ * group is retried on fresh state. The retry first locks every aggregate its failed attempt touched
+ * ({@link AppendLocks#lockForRetry}), before it reads anything (the command log, the aggregates), so no other writer
+ * can change them between its reads and its commit: it does not go stale on them again. Without that, a node whose groups keep colliding with a busier node's
  * would lose every time (the busier node's cache stays current, the loser reloads and redecides) and fail its
  * commands after five retries.
  */
@@ -119,6 +119,11 @@ public final class GroupCommitWriter implements AutoCloseable {
     private boolean storeDown;
     /** Where commits, retries, fan-outs and store failures are reported (metrics, health). */
     private volatile LedgerMonitor monitor = LedgerMonitor.NONE;
+    /**
+     * Writer thread only: the aggregates the failed attempts of the group being committed touched (read or appended
+     * to), which its retry locks first; empty once a group committed.
+     */
+    private Set<String> touchedByFailedAttempt = Set.of();
     /** Writer thread only: copy outcomes (TradeCopied events) the command being dispatched caused. */
     private int copiesOfCommand;
 
@@ -304,13 +309,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private List<Outcome> commitWithRetries(List<Submission> group, boolean grouped) {
+        touchedByFailedAttempt = Set.of();
         int conflicts = 0;
         int attempts = 0;
         long firstStoreFailure = 0;
         while (true) {
             attempts++;
             try {
-                // After a conflict, decide holding every append lock: the other writers wait, the retry cannot go stale.
+                // After a conflict, decide holding the locks of what the failed attempt touched: it cannot go stale on them.
                 List<Outcome> outcomes = commit(group, grouped, conflicts > 0);
                 storeDown = false;
                 return outcomes;
@@ -380,9 +386,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
-     * @param lockFirst take {@link AppendLocks#lockAll} before anything is read, besides the group's own locks just
-     *                  before its reads are checked and its events appended: no other writer can then commit while
-     *                  the group decides
+     * @param lockFirst lock what the failed attempt touched ({@link AppendLocks#lockForRetry}) before anything is
+     *                  read, besides the group's own locks just before its reads are checked and its events appended:
+     *                  no other writer can then change those aggregates while the group decides
      */
     private List<Outcome> commit(List<Submission> group, boolean grouped, boolean lockFirst) {
         long started = System.nanoTime();
@@ -404,7 +410,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         root.onPrepareCommit(u -> validateReads(u));
         try {
             if (lockFirst) {
-                lockAppends();
+                lockForRetry();
             }
             Map<String, CommandLog.Entry> known = lookUp(group);
             Set<String> staleRefusals = withoutStaleRefusals(group, known);
@@ -459,6 +465,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             return outcomes;
         } catch (Throwable failure) {
+            // What this attempt touched: a retry after a conflict locks it before it reads anything.
+            Set<String> touched = new HashSet<>(EventSourcedAggregates.versionsRead(root).keySet());
+            touched.addAll(appendedTo(root));
+            touched.addAll(touchedByFailedAttempt);
+            touchedByFailedAttempt = touched;
             if (root.isActive()) {
                 try {
                     root.rollback(failure);
@@ -480,9 +491,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void lockAppends() {
+    private void lockForRetry() {
         try (Connection connection = transactions.getConnection()) {
-            appendLocks.lockAll(connection);
+            appendLocks.lockForRetry(connection, touchedByFailedAttempt);
         } catch (SQLException e) {
             throw new StoreException("cannot take the append locks", e);
         }

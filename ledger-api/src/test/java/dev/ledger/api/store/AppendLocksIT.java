@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The append locks on PostgreSQL: groups exclude each other only where one appends to an aggregate the other
- * touches, and a retry's {@code lockAll} excludes every group. Each case holds one transaction's locks open and
+ * touches, and a retry locks what its failed attempt touched before it reads. Each case holds one transaction's locks open and
  * looks whether another transaction's locks are granted; "waits" is shown by a lock not granted within a bound and
  * granted as soon as the holder ends, so no assertion depends on timing in the passing direction.
  */
@@ -80,16 +80,19 @@ class AppendLocksIT {
     }
 
     @Test
-    void aRetryHoldingEveryLockExcludesEveryGroupAndWaitsForThoseUnderWay() throws Exception {
-        store.appendLocks().lockAll(holder);
-        CompletableFuture<Boolean> unrelated = lockInOtherTransaction(Set.of("zed:FUTURES"), Set.of());
-        assertThatThrownBy(() -> unrelated.get(NOT_GRANTED_WITHIN_MS, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+    void aRetryLocksWhatItsFailedAttemptTouchedBeforeItReadsAndHoldsBackOnlyGroupsOnThose() throws Exception {
+        store.appendLocks().lockForRetry(holder, Set.of("alice:FUTURES", "MARKET"));
+        // A group on other aggregates goes on; one that only reads the market waits, as does one on alice.
+        assertThat(lockInOtherTransaction(Set.of("bob:FUTURES"), Set.of()).get(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> fill = lockInOtherTransaction(Set.of("bob:FUTURES"), Set.of("MARKET"));
+        assertThatThrownBy(() -> fill.get(NOT_GRANTED_WITHIN_MS, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         holder.commit();
-        assertThat(unrelated.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(fill.get(10, TimeUnit.SECONDS)).isTrue();
 
-        // The other way round: a group under way holds the retry back until it ends.
-        store.appendLocks().lockForGroup(holder, Set.of("zed:FUTURES"), Set.of());
-        CompletableFuture<Boolean> retry = inOtherTransaction(connection -> store.appendLocks().lockAll(connection));
+        // The other way round: a group under way on alice holds the retry back until it ends.
+        store.appendLocks().lockForGroup(holder, Set.of(), Set.of("alice:FUTURES"));
+        CompletableFuture<Boolean> retry = inOtherTransaction(connection ->
+                store.appendLocks().lockForRetry(connection, Set.of("alice:FUTURES")));
         assertThatThrownBy(() -> retry.get(NOT_GRANTED_WITHIN_MS, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         holder.commit();
         assertThat(retry.get(10, TimeUnit.SECONDS)).isTrue();
