@@ -69,9 +69,9 @@ import java.util.function.LongPredicate;
  * read, or a unique-key violation on the event or command-log table, means another node got there first, and the
  * group is retried on fresh state. The retry first locks every aggregate its failed attempt touched
  * ({@link AppendLocks#lockForRetry}), before it reads anything (the command log, the aggregates), so no other writer
- * can change them between its reads and its commit: it does not go stale on them again. Without that, a node whose groups keep colliding with a busier node's
- * would lose every time (the busier node's cache stays current, the loser reloads and redecides) and fail its
- * commands after five retries.
+ * can change them between its reads and its commit: it does not go stale on them again. Without that, a node
+ * whose groups keep colliding with a busier node's would lose every time (the busier node's cache stays current,
+ * the loser reloads and redecides) and fail its commands after five retries.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 
