@@ -22,6 +22,8 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import dev.ledger.api.read.ReadModelLagException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
@@ -45,6 +47,7 @@ import java.util.stream.Stream;
 import static dev.ledger.api.support.Commands.deposit;
 import static dev.ledger.api.support.Commands.open;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * AxonFramework issue #4829: with the JDBC event store a global index is drawn before the appending
@@ -177,6 +180,53 @@ class LateCommitIT {
         assertThat(LedgerCommandsIT.wallet(ledger, "bob:FUTURES", "USDT")).isEqualByComparingTo("6");
         Recomputed folded = Recomputed.fold(RawEvents.read(ledgerStore.dataSource()));
         assertThat(Recomputed.readModel(ledger, folded.accounts())).isEqualTo(folded.balances());
+    }
+
+    @Test
+    void onPostgresAQueryThatWaitsForAReadModelStoppedAtAnOpenAppendSaysWhatItWaitsFor() throws Exception {
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(StoreKind.POSTGRES))
+                .stallTimeout(Duration.ofMillis(500)).readModelTimeout(Duration.ofSeconds(30)));
+        LedgerStore ledgerStore = ledger.store();
+        assertThat(ledger.execute(open("alice:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
+        assertThat(ledger.execute(open("bob:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
+        ledger.awaitReadModels();
+
+        ExecutorService lateThread = Executors.newSingleThreadExecutor();
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch commitNow = new CountDownLatch(1);
+        try {
+            Future<?> late = lateThread.submit(() -> {
+                Transaction transaction = ledgerStore.transactions().startTransaction();
+                try {
+                    ledgerStore.eventStorage().appendEvents(List.of(new GenericDomainEventMessage<>("Account",
+                            "alice:FUTURES", 1L, new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"), new BigDecimal("7")))));
+                    appended.countDown();
+                    commitNow.await();
+                    transaction.commit();
+                    return null;
+                } catch (Throwable e) {
+                    transaction.rollback();
+                    throw e;
+                }
+            });
+            appended.await();
+            assertThat(ledger.execute(deposit("bob:FUTURES", "USDT", "1"))).isInstanceOf(Outcome.Accepted.class);
+
+            // Fails within twice the stall timeout (not the 30 s read-model timeout), naming the cause.
+            assertThatThrownBy(ledger::awaitReadModels).isInstanceOf(ReadModelLagException.class)
+                    .hasMessageContaining("waits at position")
+                    .hasMessageContaining("a transaction that is open on the database");
+
+            commitNow.countDown();
+            late.get();
+        } finally {
+            commitNow.countDown();
+            lateThread.shutdown();
+        }
+        ledger.awaitReadModels();
+        assertThat(LedgerCommandsIT.wallet(ledger, "alice:FUTURES", "USDT")).isEqualByComparingTo("7");
+        assertThat(LedgerCommandsIT.wallet(ledger, "bob:FUTURES", "USDT")).isEqualByComparingTo("1");
+        assertThat(ledger.readModelStatus()).allSatisfy(status -> assertThat(status.recoveries()).as(status.name()).isZero());
     }
 
     @OnEveryStore

@@ -62,6 +62,9 @@ final class ReadModelRunner {
     private volatile long position = -1;
     private volatile long knownHead = -1;
     private volatile long batchStartedNanos;
+    /** When the runner stopped at the gap it waits at now (0: it does not), and what it waits for. */
+    private volatile long gapWaitSinceNanos;
+    private volatile long gapWaitFor = -1;
     /** When the batch in flight last moved on (read its events, applied one, wrote its rows); 0 outside a batch. */
     private volatile long batchProgressNanos;
     /** A thread that a recovery left behind and that has not ended yet. */
@@ -162,9 +165,16 @@ final class ReadModelRunner {
                 }
                 backoff = 0;
                 if (gaps.blocked()) {
+                    if (gapWaitFor != gaps.waitFor()) {
+                        gapWaitFor = gaps.waitFor();
+                        gapWaitSinceNanos = System.nanoTime();
+                    }
                     sleepUnlessWoken(GAP_PAUSE_MILLIS);
-                } else if (applied < batchSize) {
-                    awaitWork();
+                } else {
+                    gapWaitSinceNanos = 0;
+                    if (applied < batchSize) {
+                        awaitWork();
+                    }
                 }
             } catch (InterruptedException e) {
                 // Stopped or recovered: the loop condition decides.
@@ -290,6 +300,20 @@ final class ReadModelRunner {
     boolean threadAlive() {
         Thread current = thread;
         return current != null && current.isAlive();
+    }
+
+    /**
+     * How long the runner has been stopped at one gap in the global index that a transaction in flight may still
+     * fill (PostgreSQL), in nanoseconds; 0 when it is not.
+     */
+    long gapWaitNanos(long now) {
+        long since = gapWaitSinceNanos;
+        return since == 0 ? 0 : now - since;
+    }
+
+    /** While {@link #gapWaitNanos} is positive: every transaction with an id below this one must end first. */
+    long gapWaitFor() {
+        return gapWaitFor;
     }
 
     /** How long the batch in flight has run, in nanoseconds; 0 outside a batch. */

@@ -45,6 +45,8 @@ public final class ReadModels implements AutoCloseable {
     /** Watcher thread only: when each read model's position last changed, and what it was. */
     private final Map<String, Long> lastMoveNanos = new HashMap<>();
     private final Map<String, Long> lastSeenPosition = new HashMap<>();
+    /** The watcher only: per read model, the transaction id it was last said to wait for at a gap. */
+    private final Map<String, Long> gapWarned = new HashMap<>();
     private volatile boolean started;
     private volatile boolean closed;
     private volatile long head = -1;
@@ -195,12 +197,28 @@ public final class ReadModels implements AutoCloseable {
             // A long batch that keeps applying events is slow, not stuck.
             return null;
         }
+        long gapWait = runner.gapWaitNanos(now);
+        if (gapWait > 0) {
+            // Not stuck here: a write transaction on the database may still fill the gap it stopped at, and a fresh
+            // thread would stop there too. Said once per gap.
+            Long warnedFor = gapWarned.put(runner.name(), runner.gapWaitFor());
+            if (warnedFor == null || warnedFor != runner.gapWaitFor()) {
+                log.warn("Read model {} waits at position {} for {} ms: {}", runner.name(), position,
+                        TimeUnit.NANOSECONDS.toMillis(gapWait), gapWaitCause(runner));
+            }
+            return null;
+        }
         if (runner.error() != null || runner.heldElsewhere()) {
             // Failing batches retry by themselves (the error is reported); another process applying the read
             // model is progress, just not here.
             return null;
         }
         return lag + ": its thread waits while events are there";
+    }
+
+    private static String gapWaitCause(ReadModelRunner runner) {
+        return "the next event may still be written by a transaction that is open on the database (a transaction id "
+                + "below " + runner.gapWaitFor() + "); end it, or find it in pg_stat_activity (backend_xid)";
     }
 
     // ---------------------------------------------------------------- waiting and status
@@ -212,7 +230,8 @@ public final class ReadModels implements AutoCloseable {
      */
     public void awaitCaughtUp(Duration timeout) {
         long target = store.headIndex();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long awaitStarted = System.nanoTime();
+        long deadline = awaitStarted + timeout.toNanos();
         long failFastNanos = stallTimeout.toNanos() * 2;
         long nextTableRead = 0;
         Map<String, ReadModelPositions.Row> committedRows = Map.of();
@@ -236,6 +255,14 @@ public final class ReadModels implements AutoCloseable {
                             + " (head " + target + ") by an error, retried for "
                             + TimeUnit.NANOSECONDS.toSeconds(now - runner.errorSinceNanos()) + " s: "
                             + rootMessage(runner.error()), runner.error());
+                }
+                // The runner looks again every few milliseconds: a wait that ended just now is cleared well within
+                // the first stall timeout of this call, so only a wait that outlasts it is reported.
+                if (runner.isRunning() && runner.gapWaitNanos(now) >= failFastNanos
+                        && now - awaitStarted >= Math.min(stallTimeout.toNanos(), TimeUnit.SECONDS.toNanos(1))) {
+                    throw new ReadModelLagException("read model " + runner.name() + " waits at position " + position
+                            + " (head " + target + ") for " + TimeUnit.NANOSECONDS.toSeconds(runner.gapWaitNanos(now))
+                            + " s: " + gapWaitCause(runner));
                 }
                 if (runner.isRunning() && runner.stuckAfterRecovery(now, failFastNanos)) {
                     throw new ReadModelLagException("read model " + runner.name() + " is stuck at position " + position

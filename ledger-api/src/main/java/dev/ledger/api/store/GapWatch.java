@@ -59,8 +59,11 @@ public final class GapWatch {
         return blocked;
     }
 
-    /** The {@code xmax} that the reader waits for while {@link #blocked()}. */
-    long waitFor() {
+    /**
+     * While {@link #blocked()}: the transaction id the reader waits for every transaction below to end (the
+     * {@code xmax} of the read that first saw the gap).
+     */
+    public long waitFor() {
         return waitFor;
     }
 }
