@@ -86,35 +86,16 @@ class LateCommitIT {
         assertThat(ledger.execute(open("bob:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
         ledger.awaitReadModels();
         EventFeed feed = EventFeed.on(ledgerStore);
-        List<Long> before = feed.read(FeedCursor.start(), 100).stream().map(FeedEvent::position).toList();
+        List<Long> before = readAll(feed).stream().map(FeedEvent::position).toList();
 
-        ExecutorService lateThread = Executors.newSingleThreadExecutor();
-        CountDownLatch appended = new CountDownLatch(1);
-        CountDownLatch commitNow = new CountDownLatch(1);
-        AtomicLong drawn = new AtomicLong(-1);
         long lateIndex;
-        try {
-            // alice:FUTURES holds AccountOpened (#0) and FundsDeposited (#1); the late deposit is #2. Appended
-            // through the ledger's event storage, as the writer appends (its transaction id taken first).
-            Future<Long> late = lateThread.submit(() -> {
-                Transaction transaction = ledgerStore.transactions().startTransaction();
-                try {
-                    ledgerStore.eventStorage().appendEvents(List.of(new GenericDomainEventMessage<>("Account",
-                            "alice:FUTURES", 2L, new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"), new BigDecimal("107")))));
-                    long index = indexOf(ledgerStore.transactions().getConnection(), "alice:FUTURES", 2L);
-                    drawn.set(index);
-                    appended.countDown();
-                    commitNow.await();
-                    transaction.commit();
-                    return index;
-                } catch (Throwable e) {
-                    transaction.rollback();
-                    throw e;
-                }
-            });
-            appended.await();
+        // alice:FUTURES holds AccountOpened (#0) and FundsDeposited (#1); the late deposit is #2. Appended through
+        // the ledger's event storage, as the writer appends (its transaction id taken first).
+        try (OpenAppend late = OpenAppend.of(ledgerStore, ledgerStore.eventStorage(), new GenericDomainEventMessage<>(
+                "Account", "alice:FUTURES", 2L, new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"),
+                new BigDecimal("107"))))) {
             // Only the open transaction sees its event; to everyone else its index is a hole after the head.
-            long openIndex = drawn.get();
+            long openIndex = late.index();
             assertThat(openIndex).isEqualTo(before.get(before.size() - 1) + 1);
 
             // Commands sent while the late append holds its index, on another account.
@@ -147,14 +128,10 @@ class LateCommitIT {
             }
             assertThat(gaps.blocked()).as("stopped at a gap that may still fill").isEqualTo(ledgerStore.isPostgres());
 
-            commitNow.countDown();
-            lateIndex = late.get();
+            lateIndex = late.commit();
             for (CompletableFuture<Outcome> outcome : sent) {
                 assertThat(outcome.get()).isInstanceOf(Outcome.Accepted.class);
             }
-        } finally {
-            commitNow.countDown();
-            lateThread.shutdown();
         }
 
         // The ledger's cached alice:FUTURES predates the late event: this deposit first collides with it on
@@ -162,7 +139,7 @@ class LateCommitIT {
         assertThat(ledger.execute(deposit("alice:FUTURES", "USDT", "10"))).isInstanceOf(Outcome.Accepted.class);
 
         // Every reader gets the late event and everything after it, in index order.
-        List<FeedEvent> all = feed.read(FeedCursor.start(), 100);
+        List<FeedEvent> all = readAll(feed);
         assertThat(all).extracting(FeedEvent::position).isSorted().doesNotHaveDuplicates().contains(lateIndex)
                 .startsWith(before.toArray(Long[]::new)).hasSize(before.size() + 5);
         assertThat(all.subList(before.size(), all.size())).extracting(e -> (FundsDeposited) e.payload())
@@ -191,25 +168,9 @@ class LateCommitIT {
         assertThat(ledger.execute(open("bob:FUTURES"))).isInstanceOf(Outcome.Accepted.class);
         ledger.awaitReadModels();
 
-        ExecutorService lateThread = Executors.newSingleThreadExecutor();
-        CountDownLatch appended = new CountDownLatch(1);
-        CountDownLatch commitNow = new CountDownLatch(1);
-        try {
-            Future<?> late = lateThread.submit(() -> {
-                Transaction transaction = ledgerStore.transactions().startTransaction();
-                try {
-                    ledgerStore.eventStorage().appendEvents(List.of(new GenericDomainEventMessage<>("Account",
-                            "alice:FUTURES", 1L, new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"), new BigDecimal("7")))));
-                    appended.countDown();
-                    commitNow.await();
-                    transaction.commit();
-                    return null;
-                } catch (Throwable e) {
-                    transaction.rollback();
-                    throw e;
-                }
-            });
-            appended.await();
+        try (OpenAppend late = OpenAppend.of(ledgerStore, ledgerStore.eventStorage(), new GenericDomainEventMessage<>(
+                "Account", "alice:FUTURES", 1L, new FundsDeposited("alice:FUTURES", "USDT", new BigDecimal("7"),
+                new BigDecimal("7"))))) {
             assertThat(ledger.execute(deposit("bob:FUTURES", "USDT", "1"))).isInstanceOf(Outcome.Accepted.class);
 
             // Fails within twice the stall timeout (not the 30 s read-model timeout), naming the cause.
@@ -217,11 +178,7 @@ class LateCommitIT {
                     .hasMessageContaining("waits at position")
                     .hasMessageContaining("a transaction that is open on the database");
 
-            commitNow.countDown();
-            late.get();
-        } finally {
-            commitNow.countDown();
-            lateThread.shutdown();
+            late.commit();
         }
         ledger.awaitReadModels();
         assertThat(LedgerCommandsIT.wallet(ledger, "alice:FUTURES", "USDT")).isEqualByComparingTo("7");
@@ -244,26 +201,8 @@ class LateCommitIT {
             Reader reader = new Reader(plain);
             assertThat(reader.readAvailable()).hasSize(1);
 
-            ExecutorService lateThread = Executors.newSingleThreadExecutor();
-            CountDownLatch appended = new CountDownLatch(1);
-            CountDownLatch commitNow = new CountDownLatch(1);
             long lateIndex;
-            try {
-                Future<Long> late = lateThread.submit(() -> {
-                    Transaction transaction = ledgerStore.transactions().startTransaction();
-                    try {
-                        plain.appendEvents(List.of(opened("late:FUTURES")));
-                        long index = indexOf(ledgerStore.transactions().getConnection(), "late:FUTURES", 0L);
-                        appended.countDown();
-                        commitNow.await();
-                        transaction.commit();
-                        return index;
-                    } catch (Throwable e) {
-                        transaction.rollback();
-                        throw e;
-                    }
-                });
-                appended.await();
+            try (OpenAppend late = OpenAppend.of(ledgerStore, plain, opened("late:FUTURES"))) {
                 // Without the lock a later append draws the next index and commits first.
                 appendAndCommit(plain, "next:FUTURES");
                 Thread.sleep(AGE_PAST_GAP_TIMEOUT_MS);
@@ -273,11 +212,7 @@ class LateCommitIT {
                 // The event after the hole looks older than the gap timeout, so the hole is not kept.
                 assertThat(((GapAwareTrackingToken) reader.token).getGaps()).isEmpty();
 
-                commitNow.countDown();
-                lateIndex = late.get();
-            } finally {
-                commitNow.countDown();
-                lateThread.shutdown();
+                lateIndex = late.commit();
             }
             appendAndCommit(plain, "last:FUTURES");
 
@@ -287,6 +222,71 @@ class LateCommitIT {
                     .containsExactly("last:FUTURES");
             assertThat(RawEvents.read(ledgerStore.dataSource())).extracting(RawEvents.Row::globalIndex).contains(lateIndex);
             assertThat(((GapAwareTrackingToken) reader.token).getIndex()).isGreaterThan(lateIndex);
+        }
+    }
+
+    /** Every event the feed has, read on batch after batch (a read may stop short at a gap that may still fill). */
+    private static List<FeedEvent> readAll(EventFeed feed) {
+        List<FeedEvent> all = new ArrayList<>();
+        FeedCursor cursor = FeedCursor.start();
+        List<FeedEvent> batch;
+        while (!(batch = feed.read(cursor, 100)).isEmpty()) {
+            all.addAll(batch);
+            cursor = batch.get(batch.size() - 1).next();
+        }
+        return all;
+    }
+
+    /**
+     * One event appended in a transaction held open on a thread of its own until {@link #commit()}; closing commits
+     * it too, if the test ended before.
+     */
+    private static final class OpenAppend implements AutoCloseable {
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final CountDownLatch appended = new CountDownLatch(1);
+        private final CountDownLatch commitNow = new CountDownLatch(1);
+        private final AtomicLong index = new AtomicLong(-1);
+        private Future<Long> done;
+
+        static OpenAppend of(LedgerStore store, EventStorageEngine engine, GenericDomainEventMessage<?> event)
+                throws InterruptedException {
+            OpenAppend open = new OpenAppend();
+            open.done = open.thread.submit(() -> {
+                Transaction transaction = store.transactions().startTransaction();
+                try {
+                    engine.appendEvents(List.of(event));
+                    open.index.set(indexOf(store.transactions().getConnection(), event.getAggregateIdentifier(),
+                            event.getSequenceNumber()));
+                    open.appended.countDown();
+                    open.commitNow.await();
+                    transaction.commit();
+                    return open.index.get();
+                } catch (Throwable e) {
+                    open.appended.countDown();
+                    transaction.rollback();
+                    throw e;
+                }
+            });
+            open.appended.await();
+            assertThat(open.index.get()).as("the open append drew its index").isPositive();
+            return open;
+        }
+
+        /** The global index the open append drew; only its own transaction sees the event. */
+        long index() {
+            return index.get();
+        }
+
+        /** Commits the append and returns its index. */
+        long commit() throws Exception {
+            commitNow.countDown();
+            return done.get();
+        }
+
+        @Override
+        public void close() {
+            commitNow.countDown();
+            thread.shutdown();
         }
     }
 

@@ -26,8 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Order and completeness.</b> Events are read straight from the event table, by global index, and
  * a read never passes a gap that an append still in flight may fill (on PostgreSQL appends commit in any
- * order; a read that finds such a gap before its first event waits until the append has committed or rolled
- * back, usually milliseconds): "the events at or after position P" is exact, with nothing skipped.
+ * order; a read stops at such a gap, and when it is before its first event waits until the append has
+ * committed or rolled back, usually milliseconds, and reads again): "the events at or after position P" is
+ * exact, with nothing skipped. An empty answer means nothing was committed after the position when the read
+ * began; a short one, read on from its end.
  * Events appended by other processes on the same store are seen by polling (every {@code pollInterval});
  * events committed by the ledger this feed belongs to are seen at once.
  *

@@ -62,6 +62,10 @@ public final class StoredEventReader {
      * for a reader below a settled position: a gap is taken to be final.
      */
     public List<Indexed> after(Connection connection, long after, int limit) throws SQLException {
+        return events(rowsAfter(connection, after, limit));
+    }
+
+    private static List<TrackedEventData<?>> rowsAfter(Connection connection, long after, int limit) throws SQLException {
         List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
         try (PreparedStatement query = connection.prepareStatement(AFTER)) {
             query.setLong(1, after);
@@ -72,7 +76,7 @@ public final class StoredEventReader {
                 }
             }
         }
-        return events(rows);
+        return rows;
     }
 
     /**
@@ -86,36 +90,29 @@ public final class StoredEventReader {
     }
 
     /**
-     * Like {@link #next}, for a reader that keeps no state between reads and holds no transaction: when a gap
-     * that may still fill stops it before the first event, waits (on {@code connection}) until it cannot, and
-     * reads again. Returns stored rows, not yet upcast or deserialized.
+     * Like {@link #next}, for a reader that keeps no state between reads and holds no transaction: when a gap that
+     * may still fill stops the read before its first event, waits (on {@code connection}) until the transactions
+     * that may fill it have ended, and reads again. So an empty answer means that nothing was committed after
+     * {@code after} when the call began; a short one, that the read stopped at such a gap (read on from its end).
+     * Returns stored rows, not yet upcast or deserialized.
      */
     public List<TrackedEventData<?>> settledRowsAfter(Connection connection, long after, int limit) throws SQLException {
         GapWatch gaps = new GapWatch();
-        while (true) {
-            List<TrackedEventData<?>> rows = rowsAfter(connection, after, limit, gaps);
-            if (!rows.isEmpty() || !gaps.blocked()) {
-                return rows;
-            }
-            CommitHorizon.awaitHorizon(connection, gaps.waitFor(), after + 1);
+        List<TrackedEventData<?>> rows = rowsAfter(connection, after, limit, gaps);
+        if (!rows.isEmpty() || !gaps.blocked()) {
+            return rows;
         }
+        CommitHorizon.awaitHorizon(connection, gaps.waitFor(), after + 1);
+        // Every gap up to what the first read saw is final now, so this read gets at least its first event.
+        return rowsAfter(connection, after, limit, gaps);
     }
 
     private List<TrackedEventData<?>> rowsAfter(Connection connection, long after, int limit, GapWatch gaps)
             throws SQLException {
-        List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
         if (!postgres) {
-            try (PreparedStatement query = connection.prepareStatement(AFTER)) {
-                query.setLong(1, after);
-                query.setInt(2, limit);
-                try (ResultSet row = query.executeQuery()) {
-                    while (row.next()) {
-                        rows.add(data(row));
-                    }
-                }
-            }
-            return rows;
+            return rowsAfter(connection, after, limit);
         }
+        List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
         long[] indexes = new long[Math.min(limit, 1024)];
         long xmax = 0;
         long horizon = 0;
