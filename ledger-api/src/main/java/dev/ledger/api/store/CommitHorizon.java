@@ -27,13 +27,12 @@ public final class CommitHorizon {
     /**
      * Two columns for a query on PostgreSQL: the snapshot's {@code xmax} (the first transaction id not yet
      * assigned when it was taken) and its horizon (the oldest transaction id other than the reader's own still
-     * in flight then, or {@code xmax} when none was). Join with {@link #SNAPSHOT_FROM}.
+     * in flight then, or {@code xmax} when none was). Uncorrelated subqueries, so PostgreSQL works them out once
+     * per statement, from the statement's own snapshot.
      */
-    static final String SNAPSHOT_COLUMNS = "snap.xmax, snap.horizon";
-    /** The one-row relation that {@link #SNAPSHOT_COLUMNS} come from. */
-    static final String SNAPSHOT_FROM = "(SELECT pg_snapshot_xmax(s)::text::bigint AS xmax, "
-            + "COALESCE((SELECT MIN(x::text::bigint) FROM pg_snapshot_xip(s) AS x), pg_snapshot_xmax(s)::text::bigint)"
-            + " AS horizon FROM pg_current_snapshot() AS s) AS snap";
+    static final String SNAPSHOT_COLUMNS = "(SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint), "
+            + "(SELECT COALESCE(MIN(x::text::bigint), pg_snapshot_xmax(pg_current_snapshot())::text::bigint) "
+            + "FROM pg_snapshot_xip(pg_current_snapshot()) AS x)";
 
     /** How long {@link #settledHead} and a feed's read wait for a transaction in flight before they give up. */
     public static final long MAX_WAIT_MILLIS = 60_000;
@@ -63,7 +62,7 @@ public final class CommitHorizon {
             long xmax;
             long horizon;
             try (PreparedStatement query = connection.prepareStatement("SELECT (SELECT MAX(globalindex) FROM "
-                    + "domainevententry), " + SNAPSHOT_COLUMNS + " FROM " + SNAPSHOT_FROM);
+                    + "domainevententry), " + SNAPSHOT_COLUMNS);
                  ResultSet row = query.executeQuery()) {
                 row.next();
                 head = row.getLong(1);
@@ -91,11 +90,11 @@ public final class CommitHorizon {
     static void awaitHorizon(Connection connection, long xmax, long position) throws SQLException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_WAIT_MILLIS);
         long pause = 1;
-        try (PreparedStatement query = connection.prepareStatement("SELECT snap.horizon FROM " + SNAPSHOT_FROM)) {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + SNAPSHOT_COLUMNS)) {
             while (true) {
                 try (ResultSet row = query.executeQuery()) {
                     row.next();
-                    if (row.getLong(1) >= xmax) {
+                    if (row.getLong(2) >= xmax) {
                         return;
                     }
                 }

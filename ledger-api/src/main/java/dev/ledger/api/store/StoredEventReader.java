@@ -44,8 +44,7 @@ public final class StoredEventReader {
     private static final String AFTER = "SELECT " + COLUMNS
             + " FROM domainevententry WHERE globalindex > ? ORDER BY globalindex LIMIT ?";
     private static final String AFTER_WITH_SNAPSHOT = "SELECT " + COLUMNS + ", " + CommitHorizon.SNAPSHOT_COLUMNS
-            + " FROM domainevententry, " + CommitHorizon.SNAPSHOT_FROM
-            + " WHERE globalindex > ? ORDER BY globalindex LIMIT ?";
+            + " FROM domainevententry WHERE globalindex > ? ORDER BY globalindex LIMIT ?";
 
     private final Serializer serializer;
     private final EventUpcaster upcasters;
