@@ -9,8 +9,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * Keeps the most recently used aggregates in memory, so that a command does not reread an account's
- * events from the store. Bounded by entry count (least recently used goes first); cleared whole when a
- * command group rolls back, because cached aggregates may then hold state that was never committed.
+ * events from the store. Bounded by entry count (least recently used goes first). When a command group rolls
+ * back, the aggregates it touched are taken out (they may hold state that was never committed): only those after
+ * a conflict with another writer, all of them after any other failure.
  */
 public final class BoundedAggregateCache implements Cache {
 

@@ -327,9 +327,16 @@ public final class GroupCommitWriter implements AutoCloseable {
                 if (failure instanceof VirtualMachineError) {
                     throw failure;
                 }
-                // Aggregates in the cache may hold state of the rolled-back group.
-                aggregateCache.removeAll();
                 boolean conflict = isConflict(failure);
+                if (conflict) {
+                    // Only what the failed attempts touched (read or appended to) can hold state of the rolled-back
+                    // group, or be what another writer changed: the rest of the cache stays. (Axon's repository also
+                    // takes what a rolled-back unit of work loaded out of the cache; this does not depend on it.)
+                    touchedByFailedAttempt.forEach(aggregateCache::remove);
+                } else {
+                    // Aggregates in the cache may hold state of the rolled-back group.
+                    aggregateCache.removeAll();
+                }
                 if (!conflict) {
                     monitor.storeError("writer", failure);
                 }

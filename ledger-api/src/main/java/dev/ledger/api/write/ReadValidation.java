@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class ReadValidation {
 
-    /** An aggregate changed under a group's feet; the group is retried with the cache cleared. */
+    /** An aggregate changed under a group's feet; the group is retried without the aggregates it touched in the cache. */
     static final class StaleRead extends RuntimeException {
         StaleRead(String aggregate, long read) {
             super("aggregate " + aggregate + " was read at version " + read + " but the store holds a later event"
