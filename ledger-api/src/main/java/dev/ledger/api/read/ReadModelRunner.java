@@ -43,7 +43,11 @@ final class ReadModelRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelRunner.class);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
-    /** How soon a runner stopped at a gap that an append in flight may still fill looks again. */
+    /**
+     * How soon a runner stopped at a gap that an append in flight may still fill looks again: after 2 ms, doubling
+     * up to the poll interval while it stays stopped (an append usually commits within milliseconds; a transaction
+     * held open for long should not cost a round every 2 ms).
+     */
     private static final long GAP_PAUSE_MILLIS = 2;
 
     private final String name;
@@ -156,6 +160,7 @@ final class ReadModelRunner {
     private void run() {
         long backoff = 0;
         GapWatch gaps = new GapWatch();
+        long gapPause = GAP_PAUSE_MILLIS;
         while (running && Thread.currentThread() == thread) {
             try {
                 int applied = applyBatch(gaps);
@@ -165,13 +170,16 @@ final class ReadModelRunner {
                 }
                 backoff = 0;
                 if (gaps.blocked()) {
-                    if (gapWaitFor != gaps.waitFor()) {
+                    if (gapWaitFor != gaps.waitFor() || applied > 0) {
                         gapWaitFor = gaps.waitFor();
                         gapWaitSinceNanos = System.nanoTime();
+                        gapPause = GAP_PAUSE_MILLIS;
                     }
-                    sleepUnlessWoken(GAP_PAUSE_MILLIS);
+                    sleepUnlessWoken(gapPause);
+                    gapPause = Math.min(Math.max(pollMillis, GAP_PAUSE_MILLIS), gapPause * 2);
                 } else {
                     gapWaitSinceNanos = 0;
+                    gapPause = GAP_PAUSE_MILLIS;
                     if (applied < batchSize) {
                         awaitWork();
                     }
