@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * database stay serializable, and so that readers never skip an event that commits late.
  *
  * <ul>
- *   <li><b>H2</b> ({@link #appendLock}): one row, {@code ledger_append_lock}, locked by every appending group
+ *   <li><b>H2</b>: one row, {@code ledger_append_lock}, locked by every appending group
  *   from just before its read check until it commits. Appends commit one at a time, in index order.</li>
  *   <li><b>PostgreSQL</b>: no global lock. A group takes, in one statement and in one global order, a
  *   transaction-scoped advisory lock per aggregate: exclusive for those it appends to, shared for those it only
@@ -63,7 +63,7 @@ public abstract sealed class AppendLocks {
      * Locks the single row of {@code ledger_append_lock} for the caller's transaction: every append on H2 takes
      * it, so appending transactions commit one at a time, in global-index order.
      */
-    public static void appendLock(Connection connection) throws SQLException {
+    private static void appendLock(Connection connection) throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement("SELECT id FROM ledger_append_lock WHERE id = 1 FOR UPDATE");
              ResultSet row = lock.executeQuery()) {
             if (!row.next()) {

@@ -56,7 +56,7 @@ public final class CommitHorizon {
     public static long settledHead(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
             if (!isPostgres(connection)) {
-                return max(connection);
+                return head(connection);
             }
             long head;
             long xmax;
@@ -115,7 +115,8 @@ public final class CommitHorizon {
         }
     }
 
-    private static long max(Connection connection) throws SQLException {
+    /** The highest global index visible on {@code connection} now, or -1 when the store is empty. */
+    static long head(Connection connection) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT MAX(globalindex) FROM domainevententry");
              ResultSet row = query.executeQuery()) {
             row.next();

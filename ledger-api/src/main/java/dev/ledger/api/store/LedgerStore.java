@@ -206,12 +206,8 @@ public final class LedgerStore implements AutoCloseable {
      * flight may yet commit a lower index; use {@link #settledHead()} to read up to a point with nothing missing.
      */
     public long headIndex() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT MAX(globalindex) FROM domainevententry");
-             ResultSet row = query.executeQuery()) {
-            row.next();
-            long max = row.getLong(1);
-            return row.wasNull() ? -1 : max;
+        try (Connection connection = dataSource.getConnection()) {
+            return CommitHorizon.head(connection);
         } catch (SQLException e) {
             throw new StoreException("cannot read the head of the event store", e);
         }

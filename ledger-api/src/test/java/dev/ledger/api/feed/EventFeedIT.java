@@ -103,7 +103,7 @@ class EventFeedIT {
         assertThat(woken).noneMatch(e -> e.aggregate().startsWith("ghost"));
     }
 
-    /** Takes {@code count} index numbers under the append lock and rolls back: a hole no event will fill. */
+    /** Takes {@code count} index numbers as the writer appends and rolls back: a hole no event will fill. */
     private static void rolledBackAppend(LedgerStore store, String aggregate, int count) {
         List<DomainEventMessage<?>> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

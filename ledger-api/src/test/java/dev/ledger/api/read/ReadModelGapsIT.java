@@ -60,7 +60,7 @@ class ReadModelGapsIT {
         assertThat(ledger.balance("ghost:FUTURES")).isEmpty();
     }
 
-    /** Appends {@code count} events (taking as many index numbers) under the append lock, then rolls back. */
+    /** Appends {@code count} events (taking as many index numbers) as the writer appends, then rolls back. */
     private static void rolledBackAppend(LedgerStore store, String aggregate, int count) {
         List<DomainEventMessage<?>> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
