@@ -6,7 +6,7 @@
 --   reached_nanos    the latest event time among the stream's events up to it (nanoseconds since the epoch);
 --   format           what the state's bytes mean (the read models' layout; a checkpoint of another is ignored);
 --   state            the rows, deflated.
-CREATE TABLE history_checkpoint (
+CREATE TABLE IF NOT EXISTS history_checkpoint (
     stream_id       VARCHAR(255) NOT NULL,
     sequence_number BIGINT       NOT NULL,
     reached_nanos   BIGINT       NOT NULL,

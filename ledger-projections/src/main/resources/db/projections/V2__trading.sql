@@ -1,4 +1,4 @@
-CREATE TABLE rm_symbol (
+CREATE TABLE IF NOT EXISTS rm_symbol (
     symbol                  VARCHAR(20)    NOT NULL,
     settle_asset            VARCHAR(20)    NOT NULL,
     maintenance_margin_rate NUMERIC(20, 8) NOT NULL,
@@ -6,14 +6,14 @@ CREATE TABLE rm_symbol (
     PRIMARY KEY (symbol)
 );
 
-CREATE TABLE rm_mark_price (
+CREATE TABLE IF NOT EXISTS rm_mark_price (
     symbol VARCHAR(20)    NOT NULL,
     price  NUMERIC(38, 8) NOT NULL,
     PRIMARY KEY (symbol)
 );
 
 -- Open positions (one per account and symbol; per account, symbol and book in LEGACY accounts).
-CREATE TABLE rm_position (
+CREATE TABLE IF NOT EXISTS rm_position (
     account         VARCHAR(80)    NOT NULL,
     symbol          VARCHAR(20)    NOT NULL,
     book            VARCHAR(8)     NOT NULL,
@@ -29,7 +29,7 @@ CREATE TABLE rm_position (
 );
 
 -- Running performance figures per account; unrealized PnL is added at query time.
-CREATE TABLE rm_performance (
+CREATE TABLE IF NOT EXISTS rm_performance (
     account         VARCHAR(80)    NOT NULL,
     realized_pnl    NUMERIC(38, 8) NOT NULL,
     fees            NUMERIC(38, 8) NOT NULL,
@@ -45,7 +45,7 @@ CREATE TABLE rm_performance (
 );
 
 -- The realized result of each open round trip (the life of one position).
-CREATE TABLE rm_round_trip (
+CREATE TABLE IF NOT EXISTS rm_round_trip (
     account VARCHAR(80)    NOT NULL,
     symbol  VARCHAR(20)    NOT NULL,
     book    VARCHAR(8)     NOT NULL,

@@ -1,5 +1,5 @@
 -- Migration status per user with a legacy account, and the global phase.
-CREATE TABLE rm_migration (
+CREATE TABLE IF NOT EXISTS rm_migration (
     user_name      VARCHAR(64) NOT NULL,
     legacy_account VARCHAR(80) NOT NULL,
     state          VARCHAR(12) NOT NULL,
@@ -10,9 +10,9 @@ CREATE TABLE rm_migration (
     overdue_at     VARCHAR(40),
     PRIMARY KEY (user_name)
 );
-CREATE INDEX rm_migration_state ON rm_migration (state, user_name);
+CREATE INDEX IF NOT EXISTS rm_migration_state ON rm_migration (state, user_name);
 
-CREATE TABLE rm_migration_phase (
+CREATE TABLE IF NOT EXISTS rm_migration_phase (
     id    INTEGER     NOT NULL,
     phase VARCHAR(24) NOT NULL,
     PRIMARY KEY (id)

@@ -2,19 +2,19 @@
 -- serving, and a generation per projection that a rebuild's switch bumps, so that a live batch that
 -- started before the switch fails and is retried on the rebuilt rows instead of overwriting them.
 
-CREATE TABLE rm_projection_state (
+CREATE TABLE IF NOT EXISTS rm_projection_state (
     name       VARCHAR(40) NOT NULL,
     generation BIGINT      NOT NULL,
     PRIMARY KEY (name)
 );
-INSERT INTO rm_projection_state (name, generation) VALUES ('accounts', 0);
-INSERT INTO rm_projection_state (name, generation) VALUES ('balance', 0);
-INSERT INTO rm_projection_state (name, generation) VALUES ('positions', 0);
-INSERT INTO rm_projection_state (name, generation) VALUES ('market', 0);
-INSERT INTO rm_projection_state (name, generation) VALUES ('performance', 0);
-INSERT INTO rm_projection_state (name, generation) VALUES ('migration', 0);
+INSERT INTO rm_projection_state (name, generation) SELECT 'accounts', 0 WHERE NOT EXISTS (SELECT 1 FROM rm_projection_state WHERE name = 'accounts');
+INSERT INTO rm_projection_state (name, generation) SELECT 'balance', 0 WHERE NOT EXISTS (SELECT 1 FROM rm_projection_state WHERE name = 'balance');
+INSERT INTO rm_projection_state (name, generation) SELECT 'positions', 0 WHERE NOT EXISTS (SELECT 1 FROM rm_projection_state WHERE name = 'positions');
+INSERT INTO rm_projection_state (name, generation) SELECT 'market', 0 WHERE NOT EXISTS (SELECT 1 FROM rm_projection_state WHERE name = 'market');
+INSERT INTO rm_projection_state (name, generation) SELECT 'performance', 0 WHERE NOT EXISTS (SELECT 1 FROM rm_projection_state WHERE name = 'performance');
+INSERT INTO rm_projection_state (name, generation) SELECT 'migration', 0 WHERE NOT EXISTS (SELECT 1 FROM rm_projection_state WHERE name = 'migration');
 
-CREATE TABLE rm_account_rebuild (
+CREATE TABLE IF NOT EXISTS rm_account_rebuild (
     account      VARCHAR(80) NOT NULL,
     user_name    VARCHAR(64) NOT NULL,
     account_type VARCHAR(8)  NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE rm_account_rebuild (
     PRIMARY KEY (account)
 );
 
-CREATE TABLE rm_balance_rebuild (
+CREATE TABLE IF NOT EXISTS rm_balance_rebuild (
     account    VARCHAR(80)    NOT NULL,
     asset      VARCHAR(20)    NOT NULL,
     wallet     NUMERIC(38, 8) NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE rm_balance_rebuild (
     PRIMARY KEY (account, asset)
 );
 
-CREATE TABLE rm_symbol_rebuild (
+CREATE TABLE IF NOT EXISTS rm_symbol_rebuild (
     symbol                  VARCHAR(20)    NOT NULL,
     settle_asset            VARCHAR(20)    NOT NULL,
     maintenance_margin_rate NUMERIC(20, 8) NOT NULL,
@@ -39,13 +39,13 @@ CREATE TABLE rm_symbol_rebuild (
     PRIMARY KEY (symbol)
 );
 
-CREATE TABLE rm_mark_price_rebuild (
+CREATE TABLE IF NOT EXISTS rm_mark_price_rebuild (
     symbol VARCHAR(20)    NOT NULL,
     price  NUMERIC(38, 8) NOT NULL,
     PRIMARY KEY (symbol)
 );
 
-CREATE TABLE rm_position_rebuild (
+CREATE TABLE IF NOT EXISTS rm_position_rebuild (
     account         VARCHAR(80)    NOT NULL,
     symbol          VARCHAR(20)    NOT NULL,
     book            VARCHAR(8)     NOT NULL,
@@ -60,7 +60,7 @@ CREATE TABLE rm_position_rebuild (
     PRIMARY KEY (account, symbol, book)
 );
 
-CREATE TABLE rm_performance_rebuild (
+CREATE TABLE IF NOT EXISTS rm_performance_rebuild (
     account         VARCHAR(80)    NOT NULL,
     realized_pnl    NUMERIC(38, 8) NOT NULL,
     fees            NUMERIC(38, 8) NOT NULL,
@@ -75,7 +75,7 @@ CREATE TABLE rm_performance_rebuild (
     PRIMARY KEY (account)
 );
 
-CREATE TABLE rm_round_trip_rebuild (
+CREATE TABLE IF NOT EXISTS rm_round_trip_rebuild (
     account VARCHAR(80)    NOT NULL,
     symbol  VARCHAR(20)    NOT NULL,
     book    VARCHAR(8)     NOT NULL,
@@ -83,7 +83,7 @@ CREATE TABLE rm_round_trip_rebuild (
     PRIMARY KEY (account, symbol, book)
 );
 
-CREATE TABLE rm_migration_rebuild (
+CREATE TABLE IF NOT EXISTS rm_migration_rebuild (
     user_name      VARCHAR(64) NOT NULL,
     legacy_account VARCHAR(80) NOT NULL,
     state          VARCHAR(12) NOT NULL,
@@ -95,7 +95,7 @@ CREATE TABLE rm_migration_rebuild (
     PRIMARY KEY (user_name)
 );
 
-CREATE TABLE rm_migration_phase_rebuild (
+CREATE TABLE IF NOT EXISTS rm_migration_phase_rebuild (
     id    INTEGER     NOT NULL,
     phase VARCHAR(24) NOT NULL,
     PRIMARY KEY (id)

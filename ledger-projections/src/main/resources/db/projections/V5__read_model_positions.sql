@@ -4,11 +4,11 @@
 -- applies, so two processes never apply the same events, and a rebuild's switch (which takes the same
 -- lock) never interleaves with a batch. owner and progress_at (epoch millis) tell which process last
 -- moved the read model, and when.
-ALTER TABLE rm_projection_state ADD COLUMN position BIGINT DEFAULT -1 NOT NULL;
-ALTER TABLE rm_projection_state ADD COLUMN owner VARCHAR(100);
-ALTER TABLE rm_projection_state ADD COLUMN progress_at BIGINT;
+ALTER TABLE rm_projection_state ADD COLUMN IF NOT EXISTS position BIGINT DEFAULT -1 NOT NULL;
+ALTER TABLE rm_projection_state ADD COLUMN IF NOT EXISTS owner VARCHAR(100);
+ALTER TABLE rm_projection_state ADD COLUMN IF NOT EXISTS progress_at BIGINT;
 -- The row lock replaces the generation guard of V4.
-ALTER TABLE rm_projection_state DROP COLUMN generation;
+ALTER TABLE rm_projection_state DROP COLUMN IF EXISTS generation;
 
 -- Stores written before this version kept the positions in Axon's token table, in a serialized form
 -- that SQL cannot read: every read model replays from the first event once.

@@ -3,12 +3,12 @@
 -- position; a legacy COPY-book position keeps its first leader and is one per symbol, so it has '').
 -- Both tables are made anew and replayed (with the performance read model, which owns the round trips).
 
-DROP TABLE rm_position;
-DROP TABLE rm_position_rebuild;
-DROP TABLE rm_round_trip;
-DROP TABLE rm_round_trip_rebuild;
+DROP TABLE IF EXISTS rm_position;
+DROP TABLE IF EXISTS rm_position_rebuild;
+DROP TABLE IF EXISTS rm_round_trip;
+DROP TABLE IF EXISTS rm_round_trip_rebuild;
 
-CREATE TABLE rm_position (
+CREATE TABLE IF NOT EXISTS rm_position (
     account         VARCHAR(80)    NOT NULL,
     symbol          VARCHAR(20)    NOT NULL,
     book            VARCHAR(8)     NOT NULL,
@@ -24,9 +24,9 @@ CREATE TABLE rm_position (
     PRIMARY KEY (account, symbol, book, copy_of)
 );
 -- query followers: every copied position of a leader at once.
-CREATE INDEX rm_position_copy_of ON rm_position (copy_of);
+CREATE INDEX IF NOT EXISTS rm_position_copy_of ON rm_position (copy_of);
 
-CREATE TABLE rm_position_rebuild (
+CREATE TABLE IF NOT EXISTS rm_position_rebuild (
     account         VARCHAR(80)    NOT NULL,
     symbol          VARCHAR(20)    NOT NULL,
     book            VARCHAR(8)     NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE rm_position_rebuild (
     PRIMARY KEY (account, symbol, book, copy_of)
 );
 
-CREATE TABLE rm_round_trip (
+CREATE TABLE IF NOT EXISTS rm_round_trip (
     account VARCHAR(80)    NOT NULL,
     symbol  VARCHAR(20)    NOT NULL,
     book    VARCHAR(8)     NOT NULL,
@@ -51,7 +51,7 @@ CREATE TABLE rm_round_trip (
     PRIMARY KEY (account, symbol, book, copy_of)
 );
 
-CREATE TABLE rm_round_trip_rebuild (
+CREATE TABLE IF NOT EXISTS rm_round_trip_rebuild (
     account VARCHAR(80)    NOT NULL,
     symbol  VARCHAR(20)    NOT NULL,
     book    VARCHAR(8)     NOT NULL,
@@ -61,21 +61,21 @@ CREATE TABLE rm_round_trip_rebuild (
 );
 
 -- Profit share received (+) or paid (-), part of net PnL.
-ALTER TABLE rm_performance ADD COLUMN profit_share NUMERIC(38, 8) DEFAULT 0 NOT NULL;
-ALTER TABLE rm_performance_rebuild ADD COLUMN profit_share NUMERIC(38, 8) DEFAULT 0 NOT NULL;
+ALTER TABLE rm_performance ADD COLUMN IF NOT EXISTS profit_share NUMERIC(38, 8) DEFAULT 0 NOT NULL;
+ALTER TABLE rm_performance_rebuild ADD COLUMN IF NOT EXISTS profit_share NUMERIC(38, 8) DEFAULT 0 NOT NULL;
 
 DELETE FROM rm_performance;
 UPDATE rm_projection_state SET position = -1, owner = NULL, progress_at = NULL WHERE name IN ('positions', 'performance');
 
 -- Leaders' terms and active followers.
-CREATE TABLE rm_leader (
+CREATE TABLE IF NOT EXISTS rm_leader (
     leader            VARCHAR(64)    NOT NULL,
     profit_share_rate NUMERIC(20, 8) NOT NULL,
     max_followers     INTEGER        NOT NULL,
     active_followers  INTEGER        NOT NULL,
     PRIMARY KEY (leader)
 );
-CREATE TABLE rm_leader_rebuild (
+CREATE TABLE IF NOT EXISTS rm_leader_rebuild (
     leader            VARCHAR(64)    NOT NULL,
     profit_share_rate NUMERIC(20, 8) NOT NULL,
     max_followers     INTEGER        NOT NULL,
@@ -84,7 +84,7 @@ CREATE TABLE rm_leader_rebuild (
 );
 
 -- Each pair (copier, leader): its latest follow, and counts over all of its follows.
-CREATE TABLE rm_follow (
+CREATE TABLE IF NOT EXISTS rm_follow (
     copier            VARCHAR(64)    NOT NULL,
     leader            VARCHAR(64)    NOT NULL,
     state             VARCHAR(8)     NOT NULL,
@@ -101,8 +101,8 @@ CREATE TABLE rm_follow (
     skipped           INTEGER        NOT NULL,
     PRIMARY KEY (copier, leader)
 );
-CREATE INDEX rm_follow_leader ON rm_follow (leader, copier);
-CREATE TABLE rm_follow_rebuild (
+CREATE INDEX IF NOT EXISTS rm_follow_leader ON rm_follow (leader, copier);
+CREATE TABLE IF NOT EXISTS rm_follow_rebuild (
     copier            VARCHAR(64)    NOT NULL,
     leader            VARCHAR(64)    NOT NULL,
     state             VARCHAR(8)     NOT NULL,
@@ -121,7 +121,7 @@ CREATE TABLE rm_follow_rebuild (
 );
 
 -- What was booked on a copier's positions of a leader, per asset, and the profit share.
-CREATE TABLE rm_follow_asset (
+CREATE TABLE IF NOT EXISTS rm_follow_asset (
     copier          VARCHAR(64)    NOT NULL,
     leader          VARCHAR(64)    NOT NULL,
     asset           VARCHAR(20)    NOT NULL,
@@ -133,8 +133,8 @@ CREATE TABLE rm_follow_asset (
     owed            NUMERIC(38, 8) NOT NULL,
     PRIMARY KEY (copier, leader, asset)
 );
-CREATE INDEX rm_follow_asset_leader ON rm_follow_asset (leader, copier);
-CREATE TABLE rm_follow_asset_rebuild (
+CREATE INDEX IF NOT EXISTS rm_follow_asset_leader ON rm_follow_asset (leader, copier);
+CREATE TABLE IF NOT EXISTS rm_follow_asset_rebuild (
     copier          VARCHAR(64)    NOT NULL,
     leader          VARCHAR(64)    NOT NULL,
     asset           VARCHAR(20)    NOT NULL,
@@ -149,7 +149,7 @@ CREATE TABLE rm_follow_asset_rebuild (
 
 -- One row per lead trade a copier's follow looked at, in the order of the copier's account (seq: the
 -- sequence number of the TradeCopied event in the copier's COPY account).
-CREATE TABLE rm_copy_outcome (
+CREATE TABLE IF NOT EXISTS rm_copy_outcome (
     copier        VARCHAR(64)    NOT NULL,
     seq           BIGINT         NOT NULL,
     lead_trade    VARCHAR(128)   NOT NULL,
@@ -161,8 +161,8 @@ CREATE TABLE rm_copy_outcome (
     reason        VARCHAR(24),
     PRIMARY KEY (copier, seq)
 );
-CREATE INDEX rm_copy_outcome_leader ON rm_copy_outcome (copier, leader, seq);
-CREATE TABLE rm_copy_outcome_rebuild (
+CREATE INDEX IF NOT EXISTS rm_copy_outcome_leader ON rm_copy_outcome (copier, leader, seq);
+CREATE TABLE IF NOT EXISTS rm_copy_outcome_rebuild (
     copier        VARCHAR(64)    NOT NULL,
     seq           BIGINT         NOT NULL,
     lead_trade    VARCHAR(128)   NOT NULL,

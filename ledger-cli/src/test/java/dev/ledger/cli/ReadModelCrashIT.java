@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadModelCrashIT {
 
-    private static final int ROUNDS = Integer.getInteger("crash.rounds", 20);
+    private static final int ROUNDS = Integer.getInteger("crash.rounds", 10);
     private static final int COMMANDS = 600;
 
     @OnEveryStore

@@ -239,33 +239,22 @@ public final class ProjectionRebuilder {
         }
 
         /**
-         * Replays every event after {@link #position()} up to {@code last} (inclusive). Inside a transaction (a
-         * switch) it reads and applies on that transaction's connection; otherwise it reads with a cursor of its
-         * own and applies each batch in a transaction of its own.
+         * Replays every event after {@link #position()} up to {@code last} (inclusive), a page of events at a
+         * time. Inside a transaction (a switch) it reads and applies on that transaction's connection; otherwise
+         * it reads each page on a connection of its own, in a short transaction, and applies it in a transaction
+         * of its own. (Not one cursor for the whole replay: its snapshot, held all along, would keep PostgreSQL
+         * from pruning the old versions of the shadow rows that batch after batch updates, so that every update
+         * would walk a longer chain of dead versions than the last.)
          */
         void until(long last) {
-            if (transactions.inTransaction()) {
-                try (Connection connection = transactions.getConnection()) {
-                    while (position < last) {
-                        List<StoredEventReader.Indexed> batch = store.eventReader().after(connection, position, BATCH);
-                        batch = upTo(batch, last);
-                        if (batch.isEmpty()) {
-                            return;
-                        }
-                        apply(batch, true);
+            boolean joined = transactions.inTransaction();
+            try (Connection connection = joined ? transactions.getConnection() : store.dataSource().getConnection()) {
+                while (position < last) {
+                    List<StoredEventReader.Indexed> batch = upTo(store.eventReader().after(connection, position, BATCH), last);
+                    if (batch.isEmpty()) {
+                        return;
                     }
-                } catch (SQLException e) {
-                    throw new StoreException("cannot read the events of " + label, e);
-                }
-                return;
-            }
-            try (Connection cursor = store.dataSource().getConnection()) {
-                cursor.setAutoCommit(false);
-                try {
-                    store.eventReader().scan(cursor, position, last, BATCH, batch -> apply(batch, false));
-                } finally {
-                    cursor.rollback();
-                    cursor.setAutoCommit(true);
+                    apply(batch, joined);
                 }
             } catch (SQLException e) {
                 throw new StoreException("cannot read the events of " + label, e);

@@ -18,18 +18,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Reads the event table in global-index order, straight from JDBC: one query for a batch of events after a
- * position (the read models), or one cursor over a range (a rebuild). Events come back upcast and lazily
+ * position (the read models, a rebuild's pages). Events come back upcast and lazily
  * deserialized by Axon's own utilities, so a payload no handler asks for is never deserialized, and one
  * payload asked for by several read models is deserialized once.
  *
  * <p>A reader at the head of the store reads with {@link #next}, which stops at a gap in the global index that
  * a transaction in flight may still fill (PostgreSQL, where appends commit in any order; see
  * {@link CommitHorizon}). Below a settled position ({@link CommitHorizon#settledHead}, or a read model's
- * position) every gap is final, and {@link #after} and {@link #scan} read without looking.
+ * position) every gap is final, and {@link #after} reads without looking.
  */
 public final class StoredEventReader {
 
@@ -132,35 +131,6 @@ public final class StoredEventReader {
         }
         int passable = gaps.passable(after, indexes, rows.size(), xmax, horizon);
         return passable == rows.size() ? rows : rows.subList(0, passable);
-    }
-
-    /**
-     * Every event with a global index in ({@code after}, {@code upTo}], handed over in batches of
-     * {@code batchSize} in index order, read with one cursor (PostgreSQL needs the connection's auto-commit off
-     * for it to fetch {@code batchSize} rows at a time; the caller owns the connection).
-     */
-    public void scan(Connection connection, long after, long upTo, int batchSize, Consumer<List<Indexed>> batches)
-            throws SQLException {
-        try (StreamedResults streamed = StreamedResults.on(connection);
-             PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
-                     + " FROM domainevententry WHERE globalindex > ? AND globalindex <= ? ORDER BY globalindex")) {
-            query.setFetchSize(batchSize);
-            query.setLong(1, after);
-            query.setLong(2, upTo);
-            try (ResultSet row = query.executeQuery()) {
-                List<TrackedEventData<?>> rows = new ArrayList<>(batchSize);
-                while (row.next()) {
-                    rows.add(data(row));
-                    if (rows.size() == batchSize) {
-                        batches.accept(events(rows));
-                        rows = new ArrayList<>(batchSize);
-                    }
-                }
-                if (!rows.isEmpty()) {
-                    batches.accept(events(rows));
-                }
-            }
-        }
     }
 
     /** The stored event on the current row of a result of {@link #COLUMNS}, not yet upcast or deserialized. */
