@@ -60,7 +60,10 @@ public final class BenchHtmlReport {
         html.append("<h2>Read side</h2>\n");
         List<List<String>> read = new ArrayList<>();
         BenchReport.RawReadRun rawRead = report.rawRead();
-        read.add(List.of("raw read of the event table", count(rawRead.rows()), rate(rawRead.rowsPerSecond()), "-"));
+        for (BenchReport.RawReadMethod method : rawRead.methods()) {
+            read.add(List.of("raw read, " + method.method() + (method.method().equals(rawRead.method())
+                    ? " (fastest: the baseline)" : ""), count(rawRead.rows()), rate(method.rowsPerSecond()), "-"));
+        }
         for (BenchReport.ReadModelRebuild one : report.rebuild().perReadModel()) {
             read.add(List.of("rebuild " + one.readModel() + " alone", count(one.events()), rate(one.eventsPerSecond()),
                     ratio(one.vsRawRead())));

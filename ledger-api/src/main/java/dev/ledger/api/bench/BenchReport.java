@@ -162,10 +162,19 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
     }
 
     /**
-     * One sequential read of the event table ({@code domainevententry}, ordered by global index, with a
-     * fetch size): {@code bytes} counts the column values fetched.
+     * The raw read of the event table ({@code domainevententry}, every column a rebuild reads, in global-index
+     * order) at its fastest: {@code method} is the fastest of {@code methods}, whose figures these are;
+     * {@code bytes} counts the column values fetched.
      */
-    public record RawReadRun(long rows, long bytes, int fetchSize, double elapsedSeconds, double rowsPerSecond) {
+    public record RawReadRun(long rows, long bytes, String method, double elapsedSeconds, double rowsPerSecond,
+                             List<RawReadMethod> methods) {
+        public RawReadRun {
+            methods = List.copyOf(methods);
+        }
+    }
+
+    /** One way of reading the whole event table, timed. */
+    public record RawReadMethod(String method, double elapsedSeconds, double rowsPerSecond) {
     }
 
     /**

@@ -42,6 +42,15 @@ public final class ProjectionEventHandler {
         return projection;
     }
 
+    /**
+     * Whether the projection may handle events with this payload: {@code false} only once an event of the type
+     * was found to have no handler. Safe from any thread.
+     */
+    public boolean mayHandle(Class<?> payloadType) {
+        Optional<MessageHandlingMember<? super Object>> handler = byPayloadType.get(payloadType);
+        return handler == null || handler.isPresent();
+    }
+
     /** Hands {@code event} to the projection's handler of it; {@code null} when it has none. */
     public Object handle(EventMessage<?> event) throws Exception {
         Class<?> payloadType = event.getPayloadType();

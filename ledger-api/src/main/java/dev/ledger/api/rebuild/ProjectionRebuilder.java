@@ -25,6 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Rebuilds read models from the event store without ever showing readers a half-built one. Several read
@@ -42,8 +46,8 @@ import java.util.Objects;
  */
 public final class ProjectionRebuilder {
 
-    /** Events per transaction while filling the shadow tables. */
-    private static final int BATCH = 2_000;
+    /** Events per page read and per transaction while filling the shadow tables. */
+    static final int BATCH = 10_000;
     private static final int SWITCH_ATTEMPTS = 5;
     private static final int MAX_LISTED_DIFFERENCES = 50;
 
@@ -64,9 +68,20 @@ public final class ProjectionRebuilder {
     private final LedgerStore store;
     private final JdbcTransactions transactions;
 
+    private final int batchSize;
+
     public ProjectionRebuilder(LedgerStore store) {
+        this(store, BATCH);
+    }
+
+    /** With pages of {@code batchSize} events (tests use small ones, to cross pages on a short history). */
+    ProjectionRebuilder(LedgerStore store, int batchSize) {
         this.store = Objects.requireNonNull(store, "store");
         this.transactions = store.transactions();
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize " + batchSize + " must be at least 1");
+        }
+        this.batchSize = batchSize;
     }
 
     /**
@@ -240,25 +255,91 @@ public final class ProjectionRebuilder {
 
         /**
          * Replays every event after {@link #position()} up to {@code last} (inclusive), a page of events at a
-         * time. Inside a transaction (a switch) it reads and applies on that transaction's connection; otherwise
-         * it reads each page on a connection of its own, in a short transaction, and applies it in a transaction
-         * of its own. (Not one cursor for the whole replay: its snapshot, held all along, would keep PostgreSQL
-         * from pruning the old versions of the shadow rows that batch after batch updates, so that every update
-         * would walk a longer chain of dead versions than the last.)
+         * time. Inside a transaction (a switch) it reads and applies on that transaction's connection. Otherwise
+         * a reader thread reads (and deserializes) the next page while this thread applies the current one, each
+         * page in a short read of its own, and each page is applied in a transaction of its own. (Not one cursor
+         * for the whole replay: its snapshot, held all along, would keep PostgreSQL from pruning the old versions
+         * of the shadow rows that batch after batch updates, so that every update would walk a longer chain of
+         * dead versions than the last.)
          */
         void until(long last) {
-            boolean joined = transactions.inTransaction();
-            try (Connection connection = joined ? transactions.getConnection() : store.dataSource().getConnection()) {
-                while (position < last) {
-                    List<StoredEventReader.Indexed> batch = upTo(store.eventReader().after(connection, position, BATCH), last);
-                    if (batch.isEmpty()) {
-                        return;
+            if (transactions.inTransaction()) {
+                try (Connection connection = transactions.getConnection()) {
+                    while (position < last) {
+                        List<StoredEventReader.Indexed> batch = page(connection, position, last);
+                        if (batch.isEmpty()) {
+                            return;
+                        }
+                        apply(batch, true);
                     }
-                    apply(batch, joined);
+                } catch (SQLException e) {
+                    throw new StoreException("cannot read the events of " + label, e);
+                }
+                return;
+            }
+            if (position >= last) {
+                return;
+            }
+            ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "ledger-rebuild-reader");
+                thread.setDaemon(true);
+                return thread;
+            });
+            Future<List<StoredEventReader.Indexed>> next = null;
+            try (Connection connection = store.dataSource().getConnection()) {
+                try {
+                    long from = position;
+                    next = reader.submit(() -> page(connection, from, last));
+                    while (true) {
+                        List<StoredEventReader.Indexed> batch = next.get();
+                        next = null;
+                        if (batch.isEmpty()) {
+                            return;
+                        }
+                        long end = batch.get(batch.size() - 1).globalIndex();
+                        if (end < last) {
+                            next = reader.submit(() -> page(connection, end, last));
+                        }
+                        apply(batch, false);
+                        if (end >= last) {
+                            return;
+                        }
+                    }
+                } finally {
+                    // The connection closes after this block: let a page being read finish with it first.
+                    if (next != null) {
+                        awaitQuietly(next);
+                    }
                 }
             } catch (SQLException e) {
                 throw new StoreException("cannot read the events of " + label, e);
+            } catch (ExecutionException e) {
+                throw new StoreException("cannot read the events of " + label, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while reading the events of " + label, e);
+            } finally {
+                reader.shutdownNow();
             }
+        }
+
+        /**
+         * The events after {@code after} up to {@code last}, at most a batch of them, with the payload and metadata
+         * of every event that a read model of this replay handles already deserialized.
+         */
+        private List<StoredEventReader.Indexed> page(Connection connection, long after, long last) throws SQLException {
+            List<StoredEventReader.Indexed> page = upTo(store.eventReader().after(connection, after, batchSize), last);
+            for (StoredEventReader.Indexed indexed : page) {
+                Class<?> payloadType = indexed.event().getPayloadType();
+                for (Target target : targets) {
+                    if (target.handler().mayHandle(payloadType)) {
+                        indexed.event().getPayload();
+                        indexed.event().getMetaData();
+                        break;
+                    }
+                }
+            }
+            return page;
         }
 
         private List<StoredEventReader.Indexed> upTo(List<StoredEventReader.Indexed> batch, long last) {
@@ -358,6 +439,16 @@ public final class ProjectionRebuilder {
         } catch (RuntimeException e) {
             transaction.rollback();
             throw e;
+        }
+    }
+
+    private static void awaitQuietly(Future<?> future) {
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            // The failure that matters is the one already on its way.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

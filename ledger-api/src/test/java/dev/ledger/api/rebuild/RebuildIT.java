@@ -123,7 +123,7 @@ class RebuildIT {
         assertThat(events).as("events: more than one replay batch").isGreaterThan(2_000);
         LedgerViews live = history.views(ledger);
         Map<String, List<String>> liveRows = rows(ledger.store().dataSource());
-        ProjectionRebuilder rebuilder = new ProjectionRebuilder(ledger.store());
+        ProjectionRebuilder rebuilder = new ProjectionRebuilder(ledger.store(), 2_000);
 
         for (String name : ProjectionCatalog.names()) {
             AtomicReference<Long> interruptedAt = new AtomicReference<>();
