@@ -161,9 +161,19 @@ final class ReadModelRunner {
         long backoff = 0;
         GapWatch gaps = new GapWatch();
         long gapPause = GAP_PAUSE_MILLIS;
+        // Whether the last round found nothing to apply (no gap in the way, no other process holding the read
+        // model): until the head moves past the position, another round would find nothing again, and on
+        // PostgreSQL its row lock would still take a transaction id and write WAL, for every read model, at
+        // every poll of an idle ledger.
+        boolean idle = false;
         while (running && Thread.currentThread() == thread) {
             try {
+                if (idle && knownHead <= position) {
+                    awaitWork();
+                    continue;
+                }
                 int applied = applyBatch(gaps);
+                idle = applied == 0 && !gaps.blocked() && !heldElsewhere;
                 if (error != null) {
                     log.info("Read model {} applies events again after: {}", name, error.toString());
                     error = null;
@@ -190,6 +200,7 @@ final class ReadModelRunner {
                 if (!running || Thread.currentThread() != thread) {
                     break;
                 }
+                idle = false;
                 onFailure.accept(name, failure);
                 if (error == null) {
                     errorSinceNanos = System.nanoTime();
