@@ -249,9 +249,11 @@ public final class Ledger implements AutoCloseable {
                     .build();
             SimpleQueryBus queryBus = SimpleQueryBus.builder().build();
             this.queries = DefaultQueryGateway.builder().queryBus(queryBus).build();
-            Map<String, Object> projections = new LinkedHashMap<>();
-            ReadModelTables liveTables = ReadModelTables.live(store.transactions());
-            ProjectionCatalog.ALL.forEach(p -> projections.put(p.name(), p.create(liveTables)));
+            Map<String, ReadModels.LiveProjection> projections = new LinkedHashMap<>();
+            ProjectionCatalog.ALL.forEach(p -> {
+                ReadModelTables liveTables = ReadModelTables.live(store.transactions());
+                projections.put(p.name(), new ReadModels.LiveProjection(p.create(liveTables), liveTables));
+            });
             this.readModels = new ReadModels(store, queryBus, projections, List.of(new RiskQueries(store.transactions())),
                     builder.pollInterval, builder.stallTimeout, clock);
             this.feed = EventFeed.on(store, builder.pollInterval);

@@ -4,6 +4,7 @@ import dev.ledger.api.store.GapWatch;
 import dev.ledger.api.store.JdbcTransactions;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoredEventReader;
+import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +55,7 @@ final class ReadModelRunner {
 
     private final String name;
     private final ProjectionEventHandler handler;
+    private final ReadModelTables tables;
     private final LedgerStore store;
     private final JdbcTransactions transactions;
     private final int batchSize;
@@ -84,10 +88,11 @@ final class ReadModelRunner {
     /** Told of every failed batch (metrics). */
     private volatile BiConsumer<String, Throwable> onFailure = (readModel, failure) -> { };
 
-    ReadModelRunner(String name, Object projection, LedgerStore store, int batchSize, long pollMillis, Clock clock,
-                    Executor aborter, Runnable committed) {
+    ReadModelRunner(String name, Object projection, ReadModelTables tables, LedgerStore store, int batchSize,
+                    long pollMillis, Clock clock, Executor aborter, Runnable committed) {
         this.name = name;
         this.handler = new ProjectionEventHandler(projection);
+        this.tables = tables;
         this.store = store;
         this.transactions = store.transactions();
         this.batchSize = batchSize;
@@ -286,6 +291,14 @@ final class ReadModelRunner {
     private void apply(List<StoredEventReader.Indexed> events) throws Exception {
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(new GenericMessage<>("read model " + name));
         try {
+            // The rows the batch's events may touch, read per table in one query rather than one query per row.
+            Set<String> streams = new LinkedHashSet<>();
+            for (StoredEventReader.Indexed event : events) {
+                if (handler.mayHandle(event.event().getPayloadType())) {
+                    streams.add(event.event().getAggregateIdentifier());
+                }
+            }
+            tables.prefetch(streams);
             for (StoredEventReader.Indexed event : events) {
                 handler.handle(event.event());
                 batchProgressNanos = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.ledger.api.read;
 
 import dev.ledger.api.metrics.LedgerMonitor;
 import dev.ledger.api.store.LedgerStore;
+import dev.ledger.projections.support.ReadModelTables;
 import org.axonframework.queryhandling.QueryBus;
 import org.axonframework.queryhandling.annotation.AnnotationQueryHandlerAdapter;
 import org.slf4j.Logger;
@@ -61,7 +62,15 @@ public final class ReadModels implements AutoCloseable {
                               long recoveries, long eventsApplied) {
     }
 
-    public ReadModels(LedgerStore store, QueryBus queryBus, Map<String, Object> projections, List<Object> queryOnlyHandlers,
+    /** A read model's projection instance on the live tables, and those tables (their set is its alone). */
+    public record LiveProjection(Object instance, ReadModelTables tables) {
+        public LiveProjection {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(tables, "tables");
+        }
+    }
+
+    public ReadModels(LedgerStore store, QueryBus queryBus, Map<String, LiveProjection> projections, List<Object> queryOnlyHandlers,
                       Duration pollInterval, Duration stallTimeout, Clock clock) {
         this.store = store;
         this.clock = clock;
@@ -75,9 +84,9 @@ public final class ReadModels implements AutoCloseable {
         ReadModelPositions.ensureRows(store.dataSource(), List.copyOf(projections.keySet()));
         queryOnlyHandlers.forEach(handler -> new AnnotationQueryHandlerAdapter<>(handler).subscribe(queryBus));
         projections.forEach((name, projection) -> {
-            new AnnotationQueryHandlerAdapter<>(projection).subscribe(queryBus);
-            runners.put(name, new ReadModelRunner(name, projection, store, BATCH_SIZE, pollMillis, clock, aborter,
-                    this::progressed));
+            new AnnotationQueryHandlerAdapter<>(projection.instance()).subscribe(queryBus);
+            runners.put(name, new ReadModelRunner(name, projection.instance(), projection.tables(), store, BATCH_SIZE,
+                    pollMillis, clock, aborter, this::progressed));
         });
     }
 

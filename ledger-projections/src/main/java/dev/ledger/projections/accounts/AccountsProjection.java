@@ -5,6 +5,7 @@ import dev.ledger.domain.event.MigrationCompleted;
 import dev.ledger.domain.value.AccountType;
 import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.support.ReadModelTables;
+import dev.ledger.projections.support.StreamKeys;
 import dev.ledger.projections.support.Sql;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
@@ -26,7 +27,7 @@ public class AccountsProjection {
     public AccountsProjection(ReadModelTables tables) {
         this.tables = tables;
         this.accounts = tables.table("rm_account", List.of("account"),
-                List.of("user_name", "account_type", "status", "opened_at"));
+                List.of("user_name", "account_type", "status", "opened_at")).prefetchedByStream(StreamKeys::account);
     }
 
     @EventHandler

@@ -18,6 +18,7 @@ import dev.ledger.domain.event.TransferSent;
 import dev.ledger.domain.event.TransferSettled;
 import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.support.ReadModelTables;
+import dev.ledger.projections.support.StreamKeys;
 import dev.ledger.projections.support.Sql;
 import dev.ledger.projections.valuation.AccountValuation;
 import dev.ledger.projections.valuation.ValuationReader;
@@ -48,7 +49,8 @@ public class BalanceProjection {
 
     public BalanceProjection(ReadModelTables tables) {
         this.connections = Objects.requireNonNull(tables, "tables").connections();
-        this.balances = tables.table("rm_balance", List.of("account", "asset"), List.of("wallet", "in_transit"));
+        this.balances = tables.table("rm_balance", List.of("account", "asset"), List.of("wallet", "in_transit"))
+                .prefetchedByStream(StreamKeys::account);
         this.valuations = new ValuationReader(connections);
     }
 

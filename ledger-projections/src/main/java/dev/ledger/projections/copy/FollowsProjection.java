@@ -19,6 +19,7 @@ import dev.ledger.domain.value.FollowMode;
 import dev.ledger.domain.value.FollowState;
 import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.support.ReadModelTables;
+import dev.ledger.projections.support.StreamKeys;
 import dev.ledger.projections.support.Sql;
 import dev.ledger.projections.valuation.OpenPosition;
 import dev.ledger.projections.valuation.ValuationReader;
@@ -58,8 +59,10 @@ public class FollowsProjection {
 
     public FollowsProjection(ReadModelTables tables) {
         this.tables = tables;
-        this.follows = tables.table("rm_follow", List.of("copier", "leader"), FOLLOW_COLUMNS);
-        this.assets = tables.table("rm_follow_asset", List.of("copier", "leader", "asset"), ASSET_COLUMNS);
+        this.follows = tables.table("rm_follow", List.of("copier", "leader"), FOLLOW_COLUMNS)
+                .prefetchedByStream(StreamKeys::user);
+        this.assets = tables.table("rm_follow_asset", List.of("copier", "leader", "asset"), ASSET_COLUMNS)
+                .prefetchedByStream(StreamKeys::user);
         this.valuations = new ValuationReader(tables.connections());
     }
 

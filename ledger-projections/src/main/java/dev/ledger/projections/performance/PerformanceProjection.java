@@ -24,6 +24,7 @@ import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.valuation.AccountValuation;
 import dev.ledger.projections.valuation.ValuationReader;
 import dev.ledger.projections.support.ReadModelTables;
+import dev.ledger.projections.support.StreamKeys;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.queryhandling.QueryHandler;
@@ -52,9 +53,10 @@ public class PerformanceProjection {
 
     public PerformanceProjection(ReadModelTables tables) {
         Objects.requireNonNull(tables, "tables");
-        this.performance = tables.table("rm_performance", List.of("account"), COLUMNS);
+        this.performance = tables.table("rm_performance", List.of("account"), COLUMNS)
+                .prefetchedByStream(StreamKeys::account);
         this.roundTrips = tables.table("rm_round_trip", List.of("account", "symbol", "book", "copy_of"),
-                List.of("result"));
+                List.of("result")).prefetchedByStream(StreamKeys::account);
         this.valuations = new ValuationReader(tables.connections());
     }
 

@@ -12,6 +12,7 @@ import dev.ledger.domain.value.Book;
 import dev.ledger.domain.value.CopiedPosition;
 import dev.ledger.projections.support.BufferedTable;
 import dev.ledger.projections.support.ReadModelTables;
+import dev.ledger.projections.support.StreamKeys;
 import org.axonframework.eventhandling.EventHandler;
 
 import java.util.List;
@@ -30,7 +31,7 @@ public class PositionsProjection {
     public PositionsProjection(ReadModelTables tables) {
         this.positions = tables.table("rm_position", List.of("account", "symbol", "book", "copy_of"),
                 List.of("leader", "side", "quantity", "entry_notional", "leverage", "margin_mode", "position_margin",
-                        "settle_asset"));
+                        "settle_asset")).prefetchedByStream(StreamKeys::account);
     }
 
     @EventHandler

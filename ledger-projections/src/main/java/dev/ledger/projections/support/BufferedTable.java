@@ -10,11 +10,15 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A read-model table written in batches. During one batch of events a projection reads and changes
@@ -34,7 +38,7 @@ public final class BufferedTable {
     private final String[] valueColumns;
     private final Map<String, Integer> valueIndex = new HashMap<>();
     private final ConnectionProvider connections;
-    private final BatchBuffer<Map<List<Object>, Row>> batch;
+    private final BatchBuffer<Batch> batch;
     private final String selectSql;
     private final String insertSql;
     private final String updateSql;
@@ -44,6 +48,10 @@ public final class BufferedTable {
     private final LinkedHashMap<List<Object>, Row> kept;
     /** Whether {@link #kept} holds every row of the table (nothing ever let go or forgotten). */
     private boolean keptAll;
+    /** The first key of the rows an event stream (an aggregate) may touch, or {@code null}: see {@link #prefetchedByStream}. */
+    private Function<String, String> streamKey;
+    /** The same, with {@code IN} lists of up to {@link #PREFETCH_CHUNK} values. */
+    private static final int PREFETCH_CHUNK = 500;
 
     public BufferedTable(ConnectionProvider connections, String table, List<String> keyColumns, List<String> valueColumns) {
         this(connections, table, keyColumns, valueColumns, null);
@@ -74,7 +82,75 @@ public final class BufferedTable {
         this.retained = retained;
         this.kept = retained == null ? null : new LinkedHashMap<>(1024, 0.75f, true);
         this.keptAll = retained != null;
-        this.batch = new BatchBuffer<>(table, LinkedHashMap::new, this::flush, this::forgetRetainedRows);
+        this.batch = new BatchBuffer<>(table, Batch::new, this::flush, this::forgetRetainedRows);
+    }
+
+    /** The rows of one batch, and the first keys whose rows it read all at once ({@link #prefetch}). */
+    private static final class Batch {
+        final Map<List<Object>, Row> rows = new LinkedHashMap<>();
+        final Set<Object> complete = new HashSet<>();
+    }
+
+    /**
+     * Lets a batch read, in one query, every row that the events of a stream (an aggregate: an account, say) may
+     * touch, instead of one query per row: {@code firstKey} gives, for a stream's id, the value of this table's
+     * first key column in the rows its events touch ({@code null}: none). For tables whose key columns are all
+     * text (the rows read back are matched to the keys the projection asks for by equality). Returns this table.
+     */
+    public BufferedTable prefetchedByStream(Function<String, String> firstKey) {
+        this.streamKey = Objects.requireNonNull(firstKey, "firstKey");
+        return this;
+    }
+
+    /**
+     * Reads, within the current batch, every row whose first key belongs to one of {@code streams}, when this
+     * table was told how ({@link #prefetchedByStream}) and reads rows from the database (live tables). Rows the
+     * batch already holds are kept as they are. Afterwards, a row of those first keys that was not found does not
+     * exist, and asking for it reads nothing.
+     */
+    void prefetch(Collection<String> streams) {
+        if (streamKey == null || kept != null || streams.isEmpty()) {
+            return;
+        }
+        Batch current = batch.current();
+        List<String> wanted = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String stream : streams) {
+            String first = streamKey.apply(stream);
+            if (first != null && !current.complete.contains(first) && seen.add(first)) {
+                wanted.add(first);
+            }
+        }
+        String columns = String.join(", ", keyColumns) + ", " + String.join(", ", valueColumns);
+        try (Connection connection = connections.getConnection()) {
+            for (int from = 0; from < wanted.size(); from += PREFETCH_CHUNK) {
+                List<String> chunk = wanted.subList(from, Math.min(wanted.size(), from + PREFETCH_CHUNK));
+                String sql = "SELECT " + columns + " FROM " + table + " WHERE " + keyColumns[0] + " IN ("
+                        + String.join(", ", chunk.stream().map(value -> "?").toList()) + ")";
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            Object[] key = new Object[keyColumns.length];
+                            for (int i = 0; i < key.length; i++) {
+                                key[i] = result.getString(i + 1);
+                            }
+                            Row row = new Row(key, new Object[valueColumns.length]);
+                            row.stored = true;
+                            for (int i = 0; i < valueColumns.length; i++) {
+                                row.values[i] = result.getObject(keyColumns.length + i + 1);
+                            }
+                            current.rows.putIfAbsent(List.of(key), row);
+                        }
+                    }
+                }
+                current.complete.addAll(chunk);
+            }
+        } catch (SQLException e) {
+            throw new ReadModelException("cannot read " + table + " for " + wanted.size() + " streams", e);
+        }
     }
 
     /** The row with this key, created (with all values null) when it does not exist. */
@@ -103,15 +179,15 @@ public final class BufferedTable {
         if (key.length != keyColumns.length) {
             throw new IllegalArgumentException(table + " has key " + Arrays.toString(keyColumns));
         }
-        Map<List<Object>, Row> rows = batch.current();
+        Batch current = batch.current();
         List<Object> id = List.of(key);
-        Row row = rows.get(id);
+        Row row = current.rows.get(id);
         if (row == null) {
             row = kept == null ? null : kept.get(id);
             if (row == null) {
-                row = keptAll ? absent(key) : select(key);
+                row = keptAll || current.complete.contains(key[0]) ? absent(key) : select(key);
             }
-            rows.put(id, row);
+            current.rows.put(id, row);
         }
         return row;
     }
@@ -188,7 +264,11 @@ public final class BufferedTable {
         }
     }
 
-    private void flush(Map<List<Object>, Row> rows) {
+    private void flush(Batch current) {
+        Map<List<Object>, Row> rows = current.rows;
+        if (rows.isEmpty()) {
+            return;
+        }
         try (Connection connection = connections.getConnection();
              PreparedStatement insert = connection.prepareStatement(insertSql);
              PreparedStatement update = connection.prepareStatement(updateSql);

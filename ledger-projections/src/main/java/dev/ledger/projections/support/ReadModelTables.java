@@ -3,6 +3,7 @@ package dev.ledger.projections.support;
 import org.axonframework.common.jdbc.ConnectionProvider;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -66,6 +67,20 @@ public final class ReadModelTables {
             tables.add(buffered);
         }
         return buffered;
+    }
+
+    /**
+     * Within the current batch (its unit of work), reads at once the rows that the events of {@code streams}
+     * (aggregate ids) may touch, in every table of this set that says how ({@link BufferedTable#prefetchedByStream}),
+     * instead of one query per row as the events ask for them. Only live tables read: shadow and scratch tables
+     * remember their rows.
+     */
+    public void prefetch(Collection<String> streams) {
+        List<BufferedTable> current;
+        synchronized (tables) {
+            current = List.copyOf(tables);
+        }
+        current.forEach(table -> table.prefetch(streams));
     }
 
     /** The tables were emptied, in the transaction that the coming batches join: they start over knowing every row. */
