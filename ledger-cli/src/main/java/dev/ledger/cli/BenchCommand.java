@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -171,6 +172,25 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.DONE;
     }
 
+    /**
+     * What bounds the ledger with concurrent callers: each waits for its transfer to be durable, so a group holds at
+     * most one transfer per caller; the raw insert at the batch size nearest that group's rows is its fair mark.
+     */
+    private static void groupBound(BenchReport report, PrintWriter out) {
+        BenchReport.TransferRun ledger = report.ledgerConcurrentCallers();
+        if (ledger.transfers() == 0 || report.rawBatchSizes().isEmpty()) {
+            return;
+        }
+        long rowsPerGroup = Math.round(ledger.callers() * (double) ledger.events() / ledger.transfers());
+        BenchReport.RawInsertRun nearest = report.rawBatchSizes().stream()
+                .min(Comparator.comparingLong(run -> Math.abs(run.rowsPerCommit() - rowsPerGroup))).orElseThrow();
+        out.println("  groups: " + ledger.callers() + " callers, each waiting for its transfer to be durable, make groups"
+                + " of at most " + ledger.callers() + " transfers (" + rowsPerGroup + " rows); raw inserts at "
+                + nearest.rowsPerCommit() + " rows per commit reach " + ratio(nearest.rowsPerSecond()
+                / report.rawBatched().rowsPerSecond()) + " of the baseline, and the ledger "
+                + ratio(ledger.eventsPerSecond() / nearest.rowsPerSecond()) + " of them");
+    }
+
     private static void printTable(BenchReport report, PrintWriter out) {
         out.println("ledger bench on " + report.store());
         out.println("(" + report.conditions() + ")");
@@ -194,6 +214,7 @@ final class BenchCommand implements Callable<Integer> {
         out.println("  naive Axon: Axon's JdbcEventStorageEngine as it comes, one command per transaction, no aggregate "
                 + "cache, no command log; the ledger with " + naive.callers() + " callers does " + ratio(naive.ledgerTimes())
                 + " times its events per second");
+        groupBound(report, out);
 
         out.println();
         out.println("read side");

@@ -160,6 +160,8 @@ class BenchCommandTest {
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         assertThat(bench.out()).contains("raw insert, 1 row per commit", "raw insert, 1000 rows per commit",
                 "ledger, 1 caller", "ledger, 32 callers", "events/s vs raw batched",
+                "groups: 32 callers, each waiting for its transfer to be durable, make groups of at most 32 transfers"
+                        + " (96 rows); raw inserts at 100 rows per commit reach",
                 "raw read, one cursor, fetch size 1,000", "raw read, pages of 2,000 by index", "(fastest: the baseline)",
                 "rebuild balance alone (verify-only)",
                 "rebuild, all " + ProjectionCatalog.names().size() + " read models in one pass", "vs raw read",
