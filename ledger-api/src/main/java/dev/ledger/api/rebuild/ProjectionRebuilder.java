@@ -319,7 +319,9 @@ public final class ProjectionRebuilder {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted while reading the events of " + label, e);
             } finally {
-                reader.shutdownNow();
+                // Never interrupt the reader: an interrupt that lands in the embedded H2's file I/O closes the
+                // database file under every connection. By now it has no page left to read.
+                reader.shutdown();
             }
         }
 

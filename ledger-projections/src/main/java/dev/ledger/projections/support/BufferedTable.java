@@ -121,6 +121,9 @@ public final class BufferedTable {
                 wanted.add(first);
             }
         }
+        if (wanted.isEmpty()) {
+            return;
+        }
         String columns = String.join(", ", keyColumns) + ", " + String.join(", ", valueColumns);
         try (Connection connection = connections.getConnection()) {
             for (int from = 0; from < wanted.size(); from += PREFETCH_CHUNK) {
@@ -137,12 +140,7 @@ public final class BufferedTable {
                             for (int i = 0; i < key.length; i++) {
                                 key[i] = result.getString(i + 1);
                             }
-                            Row row = new Row(key, new Object[valueColumns.length]);
-                            row.stored = true;
-                            for (int i = 0; i < valueColumns.length; i++) {
-                                row.values[i] = result.getObject(keyColumns.length + i + 1);
-                            }
-                            current.rows.putIfAbsent(List.of(key), row);
+                            current.rows.putIfAbsent(List.of(key), stored(key, result, keyColumns.length + 1));
                         }
                     }
                 }
@@ -188,6 +186,16 @@ public final class BufferedTable {
                 row = keptAll || current.complete.contains(key[0]) ? absent(key) : select(key);
             }
             current.rows.put(id, row);
+        }
+        return row;
+    }
+
+    /** The row with {@code key} as stored, its values in the result's columns from {@code firstValueColumn} on. */
+    private Row stored(Object[] key, ResultSet result, int firstValueColumn) throws SQLException {
+        Row row = new Row(key, new Object[valueColumns.length]);
+        row.stored = true;
+        for (int i = 0; i < valueColumns.length; i++) {
+            row.values[i] = result.getObject(firstValueColumn + i);
         }
         return row;
     }
@@ -248,16 +256,7 @@ public final class BufferedTable {
                 statement.setObject(i + 1, key[i]);
             }
             try (ResultSet result = statement.executeQuery()) {
-                Row row = new Row(key, new Object[valueColumns.length]);
-                if (result.next()) {
-                    row.stored = true;
-                    for (int i = 0; i < valueColumns.length; i++) {
-                        row.values[i] = result.getObject(i + 1);
-                    }
-                } else {
-                    row.deleted = true;
-                }
-                return row;
+                return result.next() ? stored(key, result, 1) : absent(key);
             }
         } catch (SQLException e) {
             throw new ReadModelException("cannot read " + table + " " + Arrays.toString(key), e);
