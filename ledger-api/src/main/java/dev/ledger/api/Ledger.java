@@ -18,6 +18,7 @@ import dev.ledger.api.read.ProjectionStatus;
 import dev.ledger.api.read.ReadModels;
 import dev.ledger.api.store.LedgerStore;
 import dev.ledger.api.store.StoreSettings;
+import dev.ledger.api.write.AggregateSnapshots;
 import dev.ledger.api.write.BoundedAggregateCache;
 import dev.ledger.api.write.CachePreloader;
 import dev.ledger.api.write.CommandLogRetention;
@@ -38,13 +39,6 @@ import dev.ledger.api.migration.MigrationSagaReactions;
 import dev.ledger.api.migration.ReminderPoller;
 import dev.ledger.api.write.EventCapture;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventsourcing.AggregateSnapshotter;
-import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
-import org.axonframework.eventsourcing.GenericAggregateFactory;
-import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.axonframework.modelling.saga.AnnotatedSagaManager;
 import org.axonframework.modelling.saga.repository.AnnotatedSagaRepository;
 import dev.ledger.domain.market.Market;
@@ -160,7 +154,6 @@ public final class Ledger implements AutoCloseable {
     private final BoundedAggregateCache aggregateCache;
     private final GroupCommitWriter writer;
     private final ReminderPoller reminderPoller;
-    private final ExecutorService snapshotExecutor;
     private final PointInTimeQueries pointInTime;
     private final HistoryCheckpoints checkpoints;
     private final ReadModels readModels;
@@ -199,22 +192,8 @@ public final class Ledger implements AutoCloseable {
                     .optimizeEventConsumption(false)
                     .build();
             this.aggregateCache = new BoundedAggregateCache(builder.aggregateCacheSize);
-            this.snapshotExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread thread = new Thread(r, "ledger-snapshots");
-                thread.setDaemon(true);
-                return thread;
-            });
             // Long streams (a busy account, the market's mark ticks) load from a snapshot plus the events after it.
-            SnapshotTriggerDefinition snapshots = new EventCountSnapshotTriggerDefinition(
-                    AggregateSnapshotter.builder()
-                            .eventStore(eventStore)
-                            .aggregateFactories(new GenericAggregateFactory<>(Account.class),
-                                    new GenericAggregateFactory<>(Market.class),
-                                    new GenericAggregateFactory<>(LeaderBook.class))
-                            .executor(snapshotExecutor)
-                            .transactionManager(store.transactions())
-                            .build(),
-                    builder.snapshotThreshold);
+            AggregateSnapshots snapshots = new AggregateSnapshots(eventStore, builder.snapshotThreshold, eventClock);
             EventSourcingRepository<Account> accountRepository = repository(Account.class, eventStore, aggregateCache, snapshots, eventClock);
             EventSourcingRepository<LeaderBook> leaderBookRepository = repository(LeaderBook.class, eventStore, aggregateCache, snapshots, eventClock);
             EventSourcingRepository<Market> marketRepository = repository(Market.class, eventStore, aggregateCache, snapshots, eventClock);
@@ -228,7 +207,7 @@ public final class Ledger implements AutoCloseable {
             new AnnotationCommandHandlerAdapter<>(marketHandler).subscribe(commandBus);
             EventSourcedAggregates<Account> accounts = new EventSourcedAggregates<>(Account.class, accountRepository,
                     storedInEventStore, aggregateCache,
-                    new CachePreloader<>(Account.class, store, aggregateCache, eventStore, snapshots));
+                    new CachePreloader<>(Account.class, store, aggregateCache, eventStore));
             CopyTradingHandler copyTrading = new CopyTradingHandler(accounts, new EventSourcedAggregates<>(
                     LeaderBook.class, leaderBookRepository, storedInEventStore, aggregateCache), marketHandler::current);
             new AnnotationCommandHandlerAdapter<>(copyTrading).subscribe(commandBus);
@@ -296,11 +275,10 @@ public final class Ledger implements AutoCloseable {
      * touches aggregates (see GroupCommitWriter).
      */
     private static <T> EventSourcingRepository<T> repository(Class<T> type, EmbeddedEventStore eventStore, Cache cache,
-                                                             SnapshotTriggerDefinition snapshots, Clock eventClock) {
+                                                             AggregateSnapshots snapshots, Clock eventClock) {
         return new LedgerAggregateRepository<>(EventSourcingRepository.builder(type)
                 .eventStore(eventStore)
                 .cache(cache)
-                .snapshotTriggerDefinition(snapshots)
                 .lockFactory(NullLockFactory.INSTANCE), eventStore, snapshots, eventClock);
     }
 
@@ -596,12 +574,6 @@ public final class Ledger implements AutoCloseable {
             } finally {
                 metrics.close();
                 eventStore.shutDown();
-                snapshotExecutor.shutdown();
-                try {
-                    snapshotExecutor.awaitTermination(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
                 store.close();
             }
         }
@@ -777,7 +749,12 @@ public final class Ledger implements AutoCloseable {
             return this;
         }
 
-        /** After how many events an aggregate is snapshotted (default 500). */
+        /**
+         * After how many events of its stream an aggregate is snapshotted, and again after each as many more
+         * (default 500): loading it reads its last snapshot and fewer events than this. The snapshot is taken from
+         * memory in the transaction of the command group that completes the interval (see
+         * {@link AggregateSnapshots}).
+         */
         public Builder snapshotThreshold(int snapshotThreshold) {
             this.snapshotThreshold = positive(snapshotThreshold, "snapshotThreshold");
             return this;

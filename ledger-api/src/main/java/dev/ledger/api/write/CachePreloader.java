@@ -12,7 +12,7 @@ import org.axonframework.eventsourcing.AggregateCacheEntry;
 import org.axonframework.eventsourcing.EventSourcedAggregate;
 import org.axonframework.eventsourcing.EventStreamUtils;
 import org.axonframework.eventsourcing.GenericAggregateFactory;
-import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.NoSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.modelling.command.inspection.AggregateModel;
 import org.axonframework.modelling.command.inspection.AnnotatedAggregateMetaModelFactory;
@@ -48,17 +48,14 @@ public final class CachePreloader<T> implements AggregatePreloader {
     private final LedgerStore store;
     private final Cache cache;
     private final EventBus eventBus;
-    private final SnapshotTriggerDefinition snapshots;
     private final AggregateModel<T> model;
     private final GenericAggregateFactory<T> factory;
 
-    public CachePreloader(Class<T> type, LedgerStore store, Cache cache, EventBus eventBus,
-                          SnapshotTriggerDefinition snapshots) {
+    public CachePreloader(Class<T> type, LedgerStore store, Cache cache, EventBus eventBus) {
         this.type = type;
         this.store = store;
         this.cache = cache;
         this.eventBus = eventBus;
-        this.snapshots = snapshots;
         this.model = AnnotatedAggregateMetaModelFactory.inspectAggregate(type);
         this.factory = new GenericAggregateFactory<>(type);
     }
@@ -94,7 +91,7 @@ public final class CachePreloader<T> implements AggregatePreloader {
         DomainEventMessage<?> first = stream.peek();
         T root = factory.createAggregateRoot(id, first);
         EventSourcedAggregate<T> aggregate = EventSourcedAggregate.initialize(root, model, eventBus,
-                snapshots.prepareTrigger(type));
+                NoSnapshotTriggerDefinition.TRIGGER);
         aggregate.initializeState(stream);
         cache.put(id, new AggregateCacheEntry<>(aggregate));
     }

@@ -23,30 +23,42 @@ import java.util.function.Supplier;
  * its own clock, and building a ledger changes no static state. The time is set where Axon sets it, when the
  * event message is created and before the aggregate applies it, so an event sourcing handler that reads it (an
  * account's migration start) sees the time the event store keeps. Everything else about the message (its
- * identifier, payload, metadata, aggregate type, identifier and sequence number) is Axon's.
+ * identifier, payload, metadata, aggregate type, identifier and sequence number) is Axon's. Its repository is
+ * told of every event it is about to apply (snapshots are taken from memory: see {@link AggregateSnapshots}).
  *
  * <p>{@link LedgerAggregateRepository} makes every aggregate it creates or loads one of these.
  */
 final class ClockStampedAggregate<T> extends EventSourcedAggregate<T> {
 
     private final Clock clock;
+    private final Applying<T> applying;
+
+    /** Told of each event the aggregate is about to apply (not of the events it is loaded from). */
+    @FunctionalInterface
+    interface Applying<T> {
+        void applying(ClockStampedAggregate<T> aggregate, long sequenceNumber);
+    }
 
     private ClockStampedAggregate(AggregateModel<T> model, EventBus eventBus, SnapshotTrigger snapshotTrigger,
-                                  Clock clock) {
+                                  Clock clock, Applying<T> applying) {
         super(model, eventBus, snapshotTrigger);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.applying = Objects.requireNonNull(applying, "applying");
     }
 
     private ClockStampedAggregate(T root, AggregateModel<T> model, EventBus eventBus, SnapshotTrigger snapshotTrigger,
-                                  Clock clock) {
+                                  Clock clock, Applying<T> applying) {
         super(root, model, eventBus, snapshotTrigger);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.applying = Objects.requireNonNull(applying, "applying");
     }
 
     /** A new aggregate: {@code factory} builds its root, which applies the aggregate's first events. */
     static <T> ClockStampedAggregate<T> create(Callable<T> factory, AggregateModel<T> model, EventBus eventBus,
-                                               SnapshotTrigger snapshotTrigger, Clock clock) throws Exception {
-        ClockStampedAggregate<T> aggregate = new ClockStampedAggregate<>(model, eventBus, snapshotTrigger, clock);
+                                               SnapshotTrigger snapshotTrigger, Clock clock, Applying<T> applying)
+            throws Exception {
+        ClockStampedAggregate<T> aggregate = new ClockStampedAggregate<>(model, eventBus, snapshotTrigger, clock,
+                applying);
         aggregate.registerRoot(factory);
         return aggregate;
     }
@@ -57,12 +69,12 @@ final class ClockStampedAggregate<T> extends EventSourcedAggregate<T> {
      * from now on. {@code loaded} must not be used afterwards.
      */
     static <T> ClockStampedAggregate<T> adopt(EventSourcedAggregate<T> loaded, AggregateModel<T> model,
-                                              EventBus eventBus, Clock clock) {
+                                              EventBus eventBus, Clock clock, Applying<T> applying) {
         if (loaded instanceof ClockStampedAggregate<T> stamped) {
             return stamped;
         }
         ClockStampedAggregate<T> aggregate = new ClockStampedAggregate<>(loaded.getAggregateRoot(), model, eventBus,
-                loaded.getSnapshotTrigger(), clock);
+                loaded.getSnapshotTrigger(), clock, applying);
         Long version = loaded.version();
         if (version != null) {
             aggregate.initSequence(version);
@@ -78,6 +90,7 @@ final class ClockStampedAggregate<T> extends EventSourcedAggregate<T> {
         EventMessage<P> created = super.createMessage(payload, metaData);
         Instant now = clock.instant();
         if (created instanceof DomainEventMessage<P> event) {
+            applying.applying(this, event.getSequenceNumber());
             String aggregateId = event.getAggregateIdentifier();
             if (aggregateId == null) {
                 // The first event of an aggregate being created: the id is set when the aggregate applies it.
