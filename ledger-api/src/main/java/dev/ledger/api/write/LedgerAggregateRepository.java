@@ -101,13 +101,20 @@ public final class LedgerAggregateRepository<T> extends CachingEventSourcingRepo
         }
     }
 
-    /** Snapshots the aggregates due, once every command of the group has run. */
+    /**
+     * Snapshots the aggregates due, once every command of the group has run. Of two copies of one aggregate (a
+     * rolled-back command took the first out of the group, and a later one reloaded it, the group's earlier events
+     * included), only the later, further one is stored.
+     */
     private void snapshot(SnapshotsDue<T> due) {
+        Map<String, ClockStampedAggregate<T>> latest = new HashMap<>();
         for (ClockStampedAggregate<T> aggregate : due.aggregates) {
             if (!due.rolledBack.contains(aggregate) && !aggregate.isDeleted()) {
-                snapshots.store(aggregateModel().type(), aggregate);
+                latest.merge(aggregate.identifierAsString(), aggregate,
+                        (one, other) -> one.version() >= other.version() ? one : other);
             }
         }
+        latest.values().forEach(aggregate -> snapshots.store(aggregateModel().type(), aggregate));
     }
 
     /** The aggregates a command group has to snapshot, and those of them that a rolled-back command changed. */

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +33,14 @@ class LedgerAggregateRepositorySnapshotsTest {
 
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
-    private final InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine();
+    private final List<DomainEventMessage<?>> snapshotsStored = new ArrayList<>();
+    private final InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine() {
+        @Override
+        public void storeSnapshot(DomainEventMessage<?> snapshot) {
+            snapshotsStored.add(snapshot);
+            super.storeSnapshot(snapshot);
+        }
+    };
     private final EmbeddedEventStore eventStore = EmbeddedEventStore.builder().storageEngine(storage).build();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final LedgerAggregateRepository<Counter> repository = new LedgerAggregateRepository<>(
@@ -124,6 +133,25 @@ class LedgerAggregateRepositorySnapshotsTest {
         DomainEventMessage<?> snapshot = snapshot().orElseThrow();
         assertThat(snapshot.getSequenceNumber()).isEqualTo(2);
         assertThat(((Counter) snapshot.getPayload()).total).isEqualTo(6);
+    }
+
+    @Test
+    void ofTwoCopiesOfOneAggregateDueInOneGroupOnlyTheLaterIsStored() {
+        group(() -> command(this::create));
+        group(() -> {
+            command(() -> add(2));
+            command(() -> add(3));                                            // event 2: the first copy is due
+            refusedAfter(() -> repository.load("x"));                          // takes that copy out of the group
+            command(() -> add(4));                                            // a second copy, events 0 to 2 replayed
+            command(() -> add(5));
+            command(() -> add(6));                                            // event 5: the second copy is due
+        });
+
+        assertThat(storage.readEvents("x").asStream().count()).as("events stored").isEqualTo(6);
+        assertThat(snapshotsStored).as("snapshots stored").hasSize(1);
+        DomainEventMessage<?> snapshot = snapshot().orElseThrow();
+        assertThat(snapshot.getSequenceNumber()).isEqualTo(5);
+        assertThat(((Counter) snapshot.getPayload()).total).isEqualTo(21);
     }
 
     private void create() {
