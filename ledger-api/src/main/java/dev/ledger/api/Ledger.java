@@ -193,7 +193,7 @@ public final class Ledger implements AutoCloseable {
                     .build();
             this.aggregateCache = new BoundedAggregateCache(builder.aggregateCacheSize);
             // Long streams (a busy account, the market's mark ticks) load from a snapshot plus the events after it.
-            AggregateSnapshots snapshots = new AggregateSnapshots(eventStore, builder.snapshotThreshold, eventClock);
+            AggregateSnapshots snapshots = new AggregateSnapshots(store.serializer(), builder.snapshotThreshold, eventClock);
             EventSourcingRepository<Account> accountRepository = repository(Account.class, eventStore, aggregateCache, snapshots, eventClock);
             EventSourcingRepository<LeaderBook> leaderBookRepository = repository(LeaderBook.class, eventStore, aggregateCache, snapshots, eventClock);
             EventSourcingRepository<Market> marketRepository = repository(Market.class, eventStore, aggregateCache, snapshots, eventClock);
@@ -239,7 +239,7 @@ public final class Ledger implements AutoCloseable {
             readModels.monitor(monitor);
             this.writer = new GroupCommitWriter(commandBus, store.transactions(), store.appendLocks(), aggregateCache, capture,
                     new MigrationSagaReactions(sagaManager), this::eventsCommitted, clock, builder.queueCapacity,
-                    builder.maxGroupSize, commands -> accounts.preload(CommandTargets.accounts(commands)));
+                    builder.maxGroupSize, commands -> accounts.preload(CommandTargets.accounts(commands)), snapshots);
             writer.monitor(monitor);
             this.checkpoints = new HistoryCheckpoints(store, builder.historyCheckpointInterval);
             writer.checkpointsDue(checkpoints::completesInterval, checkpoints::due);
@@ -751,9 +751,9 @@ public final class Ledger implements AutoCloseable {
 
         /**
          * After how many events of its stream an aggregate is snapshotted, and again after each as many more
-         * (default 500): loading it reads its last snapshot and fewer events than this. The snapshot is taken from
-         * memory in the transaction of the command group that completes the interval (see
-         * {@link AggregateSnapshots}).
+         * (default 500): loading it reads its last snapshot and, normally, fewer events than this (at most about
+         * twice as many after a snapshot was skipped). The snapshot is taken from memory in the transaction of the
+         * command group that completes the interval (see {@link AggregateSnapshots}).
          */
         public Builder snapshotThreshold(int snapshotThreshold) {
             this.snapshotThreshold = positive(snapshotThreshold, "snapshotThreshold");

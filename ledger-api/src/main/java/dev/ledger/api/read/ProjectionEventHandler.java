@@ -1,12 +1,17 @@
 package dev.ledger.api.read;
 
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.messaging.annotation.AnnotatedHandlerInspector;
 import org.axonframework.messaging.annotation.ClasspathHandlerDefinition;
 import org.axonframework.messaging.annotation.ClasspathParameterResolverFactory;
 import org.axonframework.messaging.annotation.MessageHandlerInterceptorMemberChain;
 import org.axonframework.messaging.annotation.MessageHandlingMember;
 
+import java.lang.reflect.Executable;
+import java.lang.reflect.Parameter;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +34,7 @@ public final class ProjectionEventHandler {
     private final AnnotatedHandlerInspector<Object> inspector;
     private final MessageHandlerInterceptorMemberChain<Object> interceptors;
     private final Map<Class<?>, Optional<MessageHandlingMember<? super Object>>> byPayloadType = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Boolean> readsMetaData = new ConcurrentHashMap<>();
 
     public ProjectionEventHandler(Object projection) {
         this.projection = Objects.requireNonNull(projection, "projection");
@@ -49,6 +55,32 @@ public final class ProjectionEventHandler {
     public boolean mayHandle(Class<?> payloadType) {
         Optional<MessageHandlingMember<? super Object>> handler = byPayloadType.get(payloadType);
         return handler == null || handler.isPresent();
+    }
+
+    /**
+     * Whether handling an event with this payload may read the event's metadata: {@code false} only once the
+     * handler found for the type is known to take neither metadata (a {@code @MetaDataValue}, a {@code MetaData}
+     * or map parameter) nor the message itself, or no handler was found. A rebuild's reader thread deserializes
+     * the metadata of the events whose handlers may read it, and leaves the others' alone. Safe from any thread.
+     */
+    public boolean mayReadMetaData(Class<?> payloadType) {
+        Optional<MessageHandlingMember<? super Object>> handler = byPayloadType.get(payloadType);
+        if (handler == null) {
+            return true;
+        }
+        return handler.isPresent() && readsMetaData.computeIfAbsent(payloadType,
+                t -> handler.get().unwrap(Executable.class).map(ProjectionEventHandler::readsMetaData).orElse(true));
+    }
+
+    private static boolean readsMetaData(Executable method) {
+        for (Parameter parameter : method.getParameters()) {
+            Class<?> type = parameter.getType();
+            if (parameter.isAnnotationPresent(MetaDataValue.class) || MetaData.class.isAssignableFrom(type)
+                    || Map.class.isAssignableFrom(type) || Message.class.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hands {@code event} to the projection's handler of it; {@code null} when it has none. */

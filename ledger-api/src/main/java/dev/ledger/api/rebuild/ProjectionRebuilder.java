@@ -326,19 +326,30 @@ public final class ProjectionRebuilder {
         }
 
         /**
-         * The events after {@code after} up to {@code last}, at most a batch of them, with the payload and metadata
-         * of every event that a read model of this replay handles already deserialized.
+         * The events after {@code after} up to {@code last}, at most a batch of them, with the payload of every event
+         * that a read model of this replay handles already deserialized, and its metadata where such a read model's
+         * handler may read it.
          */
         private List<StoredEventReader.Indexed> page(Connection connection, long after, long last) throws SQLException {
             List<StoredEventReader.Indexed> page = upTo(store.eventReader().after(connection, after, batchSize), last);
             for (StoredEventReader.Indexed indexed : page) {
                 Class<?> payloadType = indexed.event().getPayloadType();
+                boolean handled = false;
+                boolean metaDataRead = false;
                 for (Target target : targets) {
                     if (target.handler().mayHandle(payloadType)) {
-                        indexed.event().getPayload();
-                        indexed.event().getMetaData();
-                        break;
+                        handled = true;
+                        if (target.handler().mayReadMetaData(payloadType)) {
+                            metaDataRead = true;
+                            break;
+                        }
                     }
+                }
+                if (handled) {
+                    indexed.event().getPayload();
+                }
+                if (metaDataRead) {
+                    indexed.event().getMetaData();
                 }
             }
             return page;

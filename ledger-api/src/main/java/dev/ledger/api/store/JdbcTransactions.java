@@ -10,6 +10,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.Objects;
 
 /**
@@ -168,6 +169,11 @@ public final class JdbcTransactions implements TransactionManager, ConnectionPro
                 case "rollback":
                 case "setAutoCommit":
                     if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
+                        return null;
+                    }
+                    if (method.getName().equals("rollback") && args != null && args.length == 1) {
+                        // Back to a savepoint: undoes part of the transaction (a skipped snapshot), never ends it.
+                        connection.rollback((Savepoint) args[0]);
                         return null;
                     }
                     // Axon's JDBC helpers never commit a connection they were given; nor may anyone else.

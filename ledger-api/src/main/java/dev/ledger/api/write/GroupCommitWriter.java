@@ -97,6 +97,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final AppendLocks appendLocks;
     private final Cache aggregateCache;
     private final Consumer<List<Command>> preloadGroup;
+    private final AggregateSnapshots snapshots;
     private final CommandLog commandLog = new CommandLog();
     private final EventCapture capture;
     private final CommandReactions reactions;
@@ -147,12 +148,15 @@ public final class GroupCommitWriter implements AutoCloseable {
     /**
      * @param preloadGroup given a group's new commands (not the duplicates) inside the group's unit of work
      *                     before any of them runs: brings the aggregates they read into memory in bulk
+     * @param snapshots    stores the snapshots a group made due, after its events, in its transaction
      */
     public GroupCommitWriter(CommandBus commandBus, JdbcTransactions transactions, AppendLocks appendLocks,
                              Cache aggregateCache,
                              EventCapture capture, CommandReactions reactions, Runnable eventsCommitted,
-                             Clock clock, int queueCapacity, int maxGroupSize, Consumer<List<Command>> preloadGroup) {
+                             Clock clock, int queueCapacity, int maxGroupSize, Consumer<List<Command>> preloadGroup,
+                             AggregateSnapshots snapshots) {
         this.preloadGroup = Objects.requireNonNull(preloadGroup, "preloadGroup");
+        this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
         this.eventsCommitted = Objects.requireNonNull(eventsCommitted, "eventsCommitted");
         this.capture = Objects.requireNonNull(capture, "capture");
         this.reactions = Objects.requireNonNull(reactions, "reactions");
@@ -325,6 +329,9 @@ public final class GroupCommitWriter implements AutoCloseable {
                 throw failed;
             } catch (RuntimeException | Error failure) {
                 if (failure instanceof VirtualMachineError) {
+                    // Axon skips the rollback handlers when an Error ends a commit: the cache may hold state that
+                    // was never stored.
+                    aggregateCache.removeAll();
                     throw failure;
                 }
                 boolean conflict = isConflict(failure);
@@ -456,7 +463,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
             long now = clock.millis();
             // Registered last, so it runs after the event append (and after the group's append locks).
-            root.onPrepareCommit(u -> writeLog(recorded, staleRefusals, now));
+            root.onPrepareCommit(u -> writeSnapshotsAndLog(root, recorded, staleRefusals, now));
             root.commit();
             monitor.metrics().groupCommitted(group.size(), System.nanoTime() - started);
             for (int i = 0; i < leadTrades.size(); i++) {
@@ -557,8 +564,10 @@ public final class GroupCommitWriter implements AutoCloseable {
         return stale;
     }
 
-    private void writeLog(List<CommandLog.Entry> recorded, Set<String> staleRefusals, long now) {
+    private void writeSnapshotsAndLog(UnitOfWork<?> root, List<CommandLog.Entry> recorded, Set<String> staleRefusals,
+                                      long now) {
         try (Connection connection = transactions.getConnection()) {
+            snapshots.storeDue(root, connection);
             if (!staleRefusals.isEmpty()) {
                 commandLog.forgetRefusals(connection, recorded.stream().map(CommandLog.Entry::commandId)
                         .filter(staleRefusals::contains).toList());

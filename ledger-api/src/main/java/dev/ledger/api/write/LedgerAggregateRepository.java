@@ -5,7 +5,6 @@ import org.axonframework.eventsourcing.CachingEventSourcingRepository;
 import org.axonframework.eventsourcing.EventSourcedAggregate;
 import org.axonframework.eventsourcing.EventSourcingRepository;
 import org.axonframework.eventsourcing.NoSnapshotTriggerDefinition;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.LockAwareAggregate;
 
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Axon's caching event-sourcing repository, with three changes:
@@ -28,14 +28,15 @@ import java.util.concurrent.Callable;
  * fan-out needs. Axon asks that map, once per aggregate at commit, whether it still holds the aggregate
  * ({@code containsValue}); on a plain {@code HashMap} that is a scan, so a command that touches N aggregates (a
  * lead trade mirrored to N copiers) paid O(N²) at commit: 10,000 copiers meant 50 million comparisons.</li>
- * <li>an aggregate whose stream reaches a multiple of the snapshot interval is snapshotted from memory when the
- * command group commits, in its transaction ({@link AggregateSnapshots}); Axon's snapshot trigger is not used.</li>
+ * <li>its aggregates report every event they are about to apply to {@link AggregateSnapshots}, which snapshots
+ * them from memory when the command group commits; Axon's snapshot trigger is not used.</li>
  * </ul>
  */
 public final class LedgerAggregateRepository<T> extends CachingEventSourcingRepository<T> {
 
-    private final String managedKey = LedgerAggregateRepository.class.getName() + ".managed@" + System.identityHashCode(this);
-    private final String snapshotsDueKey = LedgerAggregateRepository.class.getName() + ".snapshotsDue@" + System.identityHashCode(this);
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
+    private final String managedKey = LedgerAggregateRepository.class.getName() + ".managed#" + INSTANCES.incrementAndGet();
     private final EventBus eventBus;
     private final AggregateSnapshots snapshots;
     private final Clock eventClock;
@@ -72,55 +73,9 @@ public final class LedgerAggregateRepository<T> extends CachingEventSourcingRepo
                 aggregateModel(), eventBus, eventClock, this::applying);
     }
 
-    /**
-     * An aggregate of this repository is about to apply the event with {@code sequenceNumber}. If that event
-     * completes a snapshot interval, the aggregate is snapshotted when the command group commits; if a command
-     * that applies events to it after that (or that very event) is rolled back, it is not: its state in memory then
-     * holds events that are never stored. (A rolled-back command also takes the aggregate out of the group, so the
-     * next command reloads it; that copy is snapshotted if it completes an interval itself.)
-     */
+    /** An aggregate of this repository is about to apply the event with {@code sequenceNumber}. */
     private void applying(ClockStampedAggregate<T> aggregate, long sequenceNumber) {
-        if (!CurrentUnitOfWork.isStarted()) {
-            return;
-        }
-        UnitOfWork<?> current = CurrentUnitOfWork.get();
-        UnitOfWork<?> root = current.root();
-        SnapshotsDue<T> due = root.getResource(snapshotsDueKey);
-        if (snapshots.completesInterval(sequenceNumber)) {
-            if (due == null) {
-                SnapshotsDue<T> registered = new SnapshotsDue<>();
-                root.resources().put(snapshotsDueKey, registered);
-                root.onPrepareCommit(u -> snapshot(registered));
-                due = registered;
-            }
-            due.aggregates.add(aggregate);
-        }
-        if (due != null && current != root && due.aggregates.contains(aggregate)) {
-            SnapshotsDue<T> registered = due;
-            current.onRollback(u -> registered.rolledBack.add(aggregate));
-        }
-    }
-
-    /**
-     * Snapshots the aggregates due, once every command of the group has run. Of two copies of one aggregate (a
-     * rolled-back command took the first out of the group, and a later one reloaded it, the group's earlier events
-     * included), only the later, further one is stored.
-     */
-    private void snapshot(SnapshotsDue<T> due) {
-        Map<String, ClockStampedAggregate<T>> latest = new HashMap<>();
-        for (ClockStampedAggregate<T> aggregate : due.aggregates) {
-            if (!due.rolledBack.contains(aggregate) && !aggregate.isDeleted()) {
-                latest.merge(aggregate.identifierAsString(), aggregate,
-                        (one, other) -> one.version() >= other.version() ? one : other);
-            }
-        }
-        latest.values().forEach(aggregate -> snapshots.store(aggregateModel().type(), aggregate));
-    }
-
-    /** The aggregates a command group has to snapshot, and those of them that a rolled-back command changed. */
-    private static final class SnapshotsDue<T> {
-        final Set<ClockStampedAggregate<T>> aggregates = Collections.newSetFromMap(new IdentityHashMap<>());
-        final Set<ClockStampedAggregate<T>> rolledBack = Collections.newSetFromMap(new IdentityHashMap<>());
+        snapshots.applying(aggregateModel().type(), aggregate, sequenceNumber);
     }
 
     @Override

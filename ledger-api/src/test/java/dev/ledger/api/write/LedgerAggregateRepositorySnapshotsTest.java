@@ -1,7 +1,9 @@
 package dev.ledger.api.write;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.ledger.api.store.JsonSerialization;
+import dev.ledger.api.store.LedgerSchema;
 import org.axonframework.common.lock.NullLockFactory;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.eventsourcing.EventSourcingRepository;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -11,8 +13,17 @@ import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -20,39 +31,49 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * When a command group snapshots an aggregate from memory ({@link AggregateSnapshots}): the group that applies
  * the event completing an interval stores the aggregate as it stands after the group, at the version of its last
- * event; unless a rolled-back command changed it after it became due (its state in memory then holds events that
- * are never stored). Each command runs in a nested unit of work of the group's, as in the writer.
+ * event, replacing older snapshots; unless a rolled-back command changed it after it became due (its state in
+ * memory then holds events that are never stored). A snapshot that cannot be stored is skipped without failing the
+ * group. Each command runs in a nested unit of work of the group's, and the snapshots are stored in the group's
+ * prepare-commit phase on its connection (the real schema, on H2), as in the writer; the events go to Axon's
+ * in-memory store.
  */
 class LedgerAggregateRepositorySnapshotsTest {
 
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
-    private final List<DomainEventMessage<?>> snapshotsStored = new ArrayList<>();
-    private final InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine() {
-        @Override
-        public void storeSnapshot(DomainEventMessage<?> snapshot) {
-            snapshotsStored.add(snapshot);
-            super.storeSnapshot(snapshot);
-        }
-    };
+    private final InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine();
     private final EmbeddedEventStore eventStore = EmbeddedEventStore.builder().storageEngine(storage).build();
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final Serializer serializer = JsonSerialization.serializer();
+    private final AggregateSnapshots snapshots = new AggregateSnapshots(serializer, 3, clock);
     private final LedgerAggregateRepository<Counter> repository = new LedgerAggregateRepository<>(
             EventSourcingRepository.builder(Counter.class)
                     .eventStore(eventStore)
                     .cache(new BoundedAggregateCache(100))
                     .lockFactory(NullLockFactory.INSTANCE),
-            eventStore, new AggregateSnapshots(eventStore, 3, clock), clock);
+            eventStore, snapshots, clock);
+    private Connection connection;
+
+    @BeforeEach
+    void openTheStore() throws SQLException {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:snapshots-" + UUID.randomUUID() + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        LedgerSchema.migrate(dataSource);
+        connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+    }
 
     @AfterEach
-    void shutDown() {
+    void shutDown() throws SQLException {
         eventStore.shutDown();
+        connection.close();
     }
 
     @Test
@@ -64,11 +85,7 @@ class LedgerAggregateRepositorySnapshotsTest {
             command(() -> add(4));                                            // event 3
         });
 
-        DomainEventMessage<?> snapshot = snapshot().orElseThrow();
-        assertThat(snapshot.getSequenceNumber()).isEqualTo(3);
-        assertThat(snapshot.getType()).isEqualTo("Counter");
-        assertThat(snapshot.getTimestamp()).isEqualTo(NOW);
-        assertThat(((Counter) snapshot.getPayload()).total).isEqualTo(10);
+        assertThat(snapshot()).contains(new StoredSnapshot(3, "Counter", "2026-01-02T03:04:05.000Z", 10));
     }
 
     @Test
@@ -114,9 +131,8 @@ class LedgerAggregateRepositorySnapshotsTest {
             refusedAfter(() -> repository.load("x"));                          // read, nothing applied
         });
 
-        DomainEventMessage<?> snapshot = snapshot().orElseThrow();
-        assertThat(snapshot.getSequenceNumber()).isEqualTo(2);
-        assertThat(((Counter) snapshot.getPayload()).total).isEqualTo(6);
+        assertThat(snapshot()).map(StoredSnapshot::sequence).contains(2L);
+        assertThat(snapshot()).map(StoredSnapshot::total).contains(6);
     }
 
     @Test
@@ -130,9 +146,8 @@ class LedgerAggregateRepositorySnapshotsTest {
             command(() -> add(3));                                            // a fresh copy: event 2, due
         });
 
-        DomainEventMessage<?> snapshot = snapshot().orElseThrow();
-        assertThat(snapshot.getSequenceNumber()).isEqualTo(2);
-        assertThat(((Counter) snapshot.getPayload()).total).isEqualTo(6);
+        assertThat(snapshot()).map(StoredSnapshot::sequence).contains(2L);
+        assertThat(snapshot()).map(StoredSnapshot::total).contains(6);
     }
 
     @Test
@@ -148,10 +163,50 @@ class LedgerAggregateRepositorySnapshotsTest {
         });
 
         assertThat(storage.readEvents("x").asStream().count()).as("events stored").isEqualTo(6);
-        assertThat(snapshotsStored).as("snapshots stored").hasSize(1);
-        DomainEventMessage<?> snapshot = snapshot().orElseThrow();
-        assertThat(snapshot.getSequenceNumber()).isEqualTo(5);
-        assertThat(((Counter) snapshot.getPayload()).total).isEqualTo(21);
+        assertThat(snapshots()).as("snapshots stored").hasSize(1);
+        assertThat(snapshot()).map(StoredSnapshot::sequence).contains(5L);
+        assertThat(snapshot()).map(StoredSnapshot::total).contains(21);
+    }
+
+    @Test
+    void aLaterSnapshotReplacesTheEarlierOne() {
+        group(() -> {
+            command(this::create);
+            command(() -> add(2));
+            command(() -> add(3));                                            // event 2: due
+        });
+        group(() -> {
+            command(() -> add(4));
+            command(() -> add(5));
+            command(() -> add(6));                                            // event 5: due
+        });
+
+        assertThat(snapshots()).extracting(StoredSnapshot::sequence).containsExactly(5L);
+    }
+
+    @Test
+    void aSnapshotThatCannotBeStoredIsSkippedAndTheGroupCommits() throws SQLException {
+        try (PreparedStatement taken = connection.prepareStatement("INSERT INTO snapshotevententry (aggregateidentifier,"
+                + " sequencenumber, type, eventidentifier, payload, payloadtype) VALUES ('x', 2, 'Counter', 'other', ?, 'other')")) {
+            taken.setBytes(1, new byte[]{'{', '}'});
+            taken.executeUpdate();
+        }
+        connection.commit();
+
+        group(() -> {
+            command(this::create);
+            command(() -> add(2));
+            command(() -> add(3));                                            // event 2: due, its row is taken
+        });
+
+        assertThat(storage.readEvents("x").asStream().count()).as("events stored").isEqualTo(3);
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT eventidentifier FROM snapshotevententry WHERE aggregateidentifier = 'x'");
+             ResultSet rows = query.executeQuery()) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).as("the row that was there").isEqualTo("other");
+            assertThat(rows.next()).isFalse();
+        }
     }
 
     private void create() {
@@ -166,11 +221,34 @@ class LedgerAggregateRepositorySnapshotsTest {
         repository.load("x").execute(counter -> counter.add(amount));
     }
 
-    private Optional<DomainEventMessage<?>> snapshot() {
-        return storage.readSnapshot("x");
+    /** The stored snapshots of {@code x}, by sequence number. */
+    private List<StoredSnapshot> snapshots() {
+        List<StoredSnapshot> stored = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT sequencenumber, type, timestamp, payload,"
+                + " payloadtype FROM snapshotevententry WHERE aggregateidentifier = 'x' ORDER BY sequencenumber");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                Counter counter = serializer.deserialize(new SimpleSerializedObject<>(rows.getBytes(4), byte[].class,
+                        rows.getString(5), null));
+                stored.add(new StoredSnapshot(rows.getLong(1), rows.getString(2), rows.getString(3), counter.total));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return stored;
     }
 
-    private static void group(Runnable commands) {
+    private Optional<StoredSnapshot> snapshot() {
+        List<StoredSnapshot> stored = snapshots();
+        assertThat(stored).as("snapshots of x").hasSizeLessThanOrEqualTo(1);
+        return stored.stream().findFirst();
+    }
+
+    record StoredSnapshot(long sequence, String type, String timestamp, int total) {
+    }
+
+    /** A command group, as the writer runs one: its snapshots are stored after its events, in its transaction. */
+    private void group(Runnable commands) {
         UnitOfWork<?> root = DefaultUnitOfWork.startAndGet(GenericCommandMessage.asCommandMessage("group"));
         try {
             commands.run();
@@ -178,7 +256,17 @@ class LedgerAggregateRepositorySnapshotsTest {
             root.rollback(e);
             throw e;
         }
+        root.onPrepareCommit(u -> snapshots.storeDue(u, connection));
+        root.onCommit(u -> commitTheConnection());
         root.commit();
+    }
+
+    private void commitTheConnection() {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void command(Runnable body) {
@@ -200,6 +288,7 @@ class LedgerAggregateRepositorySnapshotsTest {
     }
 
     /** A minimal event-sourced aggregate. */
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
     static final class Counter {
 
         @AggregateIdentifier

@@ -14,6 +14,7 @@ import dev.ledger.domain.command.Deposit;
 import dev.ledger.domain.command.LedgerCommand;
 import dev.ledger.domain.command.OpenAccount;
 import dev.ledger.domain.command.Transfer;
+import dev.ledger.domain.copy.LeaderBook;
 import dev.ledger.domain.market.Market;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.EventSourcedAggregate;
@@ -29,6 +30,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -114,6 +116,36 @@ class SnapshotsFromMemoryIT {
         assertThat(snapshots.stream().map(StoredSnapshot::type).distinct()).contains("Account", "Market");
     }
 
+    /**
+     * A snapshot that cannot be stored (here: a check constraint refuses the account's rows) is skipped, and the group's commands
+     * commit all the same. On PostgreSQL a failed statement aborts the whole transaction: the snapshot is written
+     * behind a savepoint, so that only it is undone.
+     */
+    @OnEveryStore
+    void aSnapshotThatCannotBeStoredIsSkippedAndTheCommandsCommit(StoreKind kind) throws Exception {
+        Ledger ledger = ledgers.open(Ledger.builder().store(Stores.fresh(kind)).snapshotThreshold(INTERVAL)
+                .startReadModels(false));
+        String account = "zed:FUTURES";
+        assertThat(ledger.execute(new OpenAccount("open", account))).isInstanceOf(Outcome.Accepted.class);
+        long due = (eventsPerStream(ledger).get(account) / INTERVAL + 1) * INTERVAL - 1;
+        try (Connection connection = ledger.store().dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE snapshotevententry ADD CONSTRAINT not_zed CHECK (aggregateidentifier <> '"
+                    + account + "')");
+        }
+
+        // Deposits one by one, then several in one group, until the stream has completed the interval.
+        List<LedgerCommand> deposits = new ArrayList<>();
+        for (int i = 0; i < INTERVAL + 2; i++) {
+            deposits.add(new Deposit("d" + i, account, "USDT", BigDecimal.ONE));
+        }
+        assertThat(ledger.execute(deposits.get(0))).isEqualTo(new Outcome.Accepted("d0"));
+        assertThat(ledger.executeAll(deposits.subList(1, deposits.size()))).allMatch(o -> o instanceof Outcome.Accepted);
+
+        assertThat(eventsPerStream(ledger).get(account)).as("events of %s", account).isGreaterThan(due + 1);
+        assertThat(snapshots(ledger)).extracting(StoredSnapshot::aggregate).doesNotContain(account);
+    }
+
     private record StoredSnapshot(String type, String aggregate, long sequence, byte[] payload) {
     }
 
@@ -148,6 +180,7 @@ class SnapshotsFromMemoryIT {
         Class<?> rootType = switch (type) {
             case "Account" -> Account.class;
             case "Market" -> Market.class;
+            case "LeaderBook" -> LeaderBook.class;
             default -> throw new AssertionError("a snapshot of an unexpected type: " + type);
         };
         return replay(ledger, rootType, id, sequence);
