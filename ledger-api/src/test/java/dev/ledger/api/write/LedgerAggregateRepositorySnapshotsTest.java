@@ -17,6 +17,7 @@ import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,12 +62,19 @@ class LedgerAggregateRepositorySnapshotsTest {
             eventStore, snapshots, clock);
     private Connection connection;
 
+    /** One store for the class (the schema migration is the slow part); each test starts with no snapshot. */
+    private static final JdbcDataSource STORE = new JdbcDataSource();
+
+    @BeforeAll
+    static void createTheStore() {
+        STORE.setURL("jdbc:h2:mem:snapshots-" + UUID.randomUUID() + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        LedgerSchema.migrate(STORE);
+    }
+
     @BeforeEach
     void openTheStore() throws SQLException {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:snapshots-" + UUID.randomUUID() + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        LedgerSchema.migrate(dataSource);
-        connection = dataSource.getConnection();
+        connection = STORE.getConnection();
+        connection.createStatement().execute("DELETE FROM snapshotevententry");
         connection.setAutoCommit(false);
     }
 
