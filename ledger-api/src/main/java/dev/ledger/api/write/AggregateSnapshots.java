@@ -101,7 +101,7 @@ public final class AggregateSnapshots {
             }
             due.types.putIfAbsent(aggregate, type);
         }
-        if (due != null && current != root && due.types.containsKey(aggregate) && due.watched.add(aggregate, current)) {
+        if (due != null && current != root && due.types.containsKey(aggregate) && due.watch(aggregate, current)) {
             Due registered = due;
             current.onRollback(u -> registered.rolledBack.add(aggregate));
         }
@@ -159,7 +159,6 @@ public final class AggregateSnapshots {
                     connection.rollback(savepoint);
                 } catch (SQLException rollbackFailed) {
                     // The group's own statements fail next, and the group is retried or failed as a store problem.
-                    e.addSuppressed(rollbackFailed);
                     log.warn("rolling back the skipped snapshot failed", rollbackFailed);
                 }
             }
@@ -171,15 +170,11 @@ public final class AggregateSnapshots {
         final Map<EventSourcedAggregate<?>, String> types = new IdentityHashMap<>();
         final Set<EventSourcedAggregate<?>> rolledBack = Collections.newSetFromMap(new IdentityHashMap<>());
         /** The units of work already watched for a rollback, per aggregate: one handler each, not one per event. */
-        final Watched watched = new Watched();
-    }
-
-    private static final class Watched {
-        private final Map<EventSourcedAggregate<?>, Set<UnitOfWork<?>>> byAggregate = new IdentityHashMap<>();
+        final Map<EventSourcedAggregate<?>, Set<UnitOfWork<?>>> watched = new IdentityHashMap<>();
 
         /** Whether this is the first time {@code unitOfWork} is watched for {@code aggregate}. */
-        boolean add(EventSourcedAggregate<?> aggregate, UnitOfWork<?> unitOfWork) {
-            return byAggregate.computeIfAbsent(aggregate, a -> Collections.newSetFromMap(new IdentityHashMap<>()))
+        boolean watch(EventSourcedAggregate<?> aggregate, UnitOfWork<?> unitOfWork) {
+            return watched.computeIfAbsent(aggregate, a -> Collections.newSetFromMap(new IdentityHashMap<>()))
                     .add(unitOfWork);
         }
     }
