@@ -55,14 +55,20 @@ public final class EventSourcedAggregates<T> {
     /**
      * Brings the aggregates {@code ids} into memory in bulk before a command touches each of them (a fan-out
      * to many copiers). Without a preloader, or for aggregates already in memory, it does nothing.
+     *
+     * <p>Nor does it for an aggregate this command group has already read. The group may have changed it, and
+     * its events are staged until the group commits: a preloader reads the store only. Such an aggregate is out of
+     * memory only when a refused command's rollback (or the cache's bound) took it out, and the repository then
+     * loads it with the staged events.
      */
     public void preload(Collection<String> ids) {
         if (cache == null) {
             return;
         }
+        Map<String, Long> readByGroup = versionsRead();
         List<String> missing = new ArrayList<>();
         for (String id : ids) {
-            if (!cache.containsKey(id) && !createdInGroup().contains(id)) {
+            if (!cache.containsKey(id) && !readByGroup.containsKey(id)) {
                 missing.add(id);
             }
         }
