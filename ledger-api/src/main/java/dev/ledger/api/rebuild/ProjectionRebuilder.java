@@ -11,6 +11,8 @@ import dev.ledger.projections.ProjectionCatalog;
 import dev.ledger.projections.support.ReadModelTables;
 import dev.ledger.projections.support.RetainedRows;
 import org.axonframework.common.transaction.Transaction;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.messaging.GenericMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -22,13 +24,16 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Rebuilds read models from the event store without ever showing readers a half-built one. Several read
@@ -198,6 +203,31 @@ public final class ProjectionRebuilder {
         }
     }
 
+    /**
+     * A page on its way: its stored rows (read by the reader thread, in order, each page after the last row of the
+     * one before) and its events (decoded by the decoder thread once the rows are in).
+     */
+    private record Page(CompletableFuture<List<TrackedEventData<?>>> rows,
+                        CompletableFuture<List<StoredEventReader.Indexed>> events) {
+
+        void awaitQuietly() {
+            try {
+                rows.join();
+                events.join();
+            } catch (CompletionException | CancellationException e) {
+                // The failure that matters is the one already on its way.
+            }
+        }
+    }
+
+    private static ExecutorService worker(String name) {
+        return Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
     /** A read model being rebuilt: its projection, its shadow tables and the handler of its shadow instance. */
     private record Target(ProjectionCatalog.Projection projection, ReadModelTables tables,
                           ProjectionEventHandler handler) {
@@ -256,17 +286,18 @@ public final class ProjectionRebuilder {
         /**
          * Replays every event after {@link #position()} up to {@code last} (inclusive), a page of events at a
          * time. Inside a transaction (a switch) it reads and applies on that transaction's connection. Otherwise
-         * a reader thread reads (and deserializes) the next page while this thread applies the current one, each
-         * page in a short read of its own, and each page is applied in a transaction of its own. (Not one cursor
-         * for the whole replay: its snapshot, held all along, would keep PostgreSQL from pruning the old versions
-         * of the shadow rows that batch after batch updates, so that every update would walk a longer chain of
-         * dead versions than the last.)
+         * three threads work on three pages at once: a reader thread reads page n + 2 from the store, a decoder
+         * thread deserializes page n + 1 (the payloads some read model of the replay handles, and metadata where
+         * one of them may read it), and this thread applies page n, each page in a transaction of its own.
+         * Every page is a short read of its own, not one cursor for the whole replay: that cursor's snapshot,
+         * held all along, would keep PostgreSQL from pruning the old versions of the shadow rows that batch after
+         * batch updates, so that every update would walk a longer chain of dead versions than the last.
          */
         void until(long last) {
             if (transactions.inTransaction()) {
                 try (Connection connection = transactions.getConnection()) {
                     while (position < last) {
-                        List<StoredEventReader.Indexed> batch = page(connection, position, last);
+                        List<StoredEventReader.Indexed> batch = decoded(upTo(rows(connection, position), last));
                         if (batch.isEmpty()) {
                             return;
                         }
@@ -280,59 +311,82 @@ public final class ProjectionRebuilder {
             if (position >= last) {
                 return;
             }
-            ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "ledger-rebuild-reader");
-                thread.setDaemon(true);
-                return thread;
-            });
-            Future<List<StoredEventReader.Indexed>> next = null;
+            ExecutorService reader = worker("ledger-rebuild-reader");
+            ExecutorService decoder = worker("ledger-rebuild-decoder");
+            Deque<Page> ahead = new ArrayDeque<>();
             try (Connection connection = store.dataSource().getConnection()) {
                 try {
-                    long from = position;
-                    next = reader.submit(() -> page(connection, from, last));
+                    ahead.add(firstPage(position, last, connection, reader, decoder));
                     while (true) {
-                        List<StoredEventReader.Indexed> batch = next.get();
-                        next = null;
+                        // Keep two pages on their way while this one is applied.
+                        while (ahead.size() < 3) {
+                            ahead.add(pageAfter(ahead.getLast(), last, connection, reader, decoder));
+                        }
+                        List<StoredEventReader.Indexed> batch = ahead.removeFirst().events.join();
                         if (batch.isEmpty()) {
                             return;
                         }
-                        long end = batch.get(batch.size() - 1).globalIndex();
-                        if (end < last) {
-                            next = reader.submit(() -> page(connection, end, last));
-                        }
                         apply(batch, false);
-                        if (end >= last) {
+                        if (position >= last) {
                             return;
                         }
                     }
                 } finally {
-                    // The connection closes after this block: let a page being read finish with it first.
-                    if (next != null) {
-                        awaitQuietly(next);
-                    }
+                    // The connection closes after this block: let every page still being read finish with it first.
+                    ahead.forEach(Page::awaitQuietly);
                 }
             } catch (SQLException e) {
                 throw new StoreException("cannot read the events of " + label, e);
-            } catch (ExecutionException e) {
-                throw new StoreException("cannot read the events of " + label, e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException("interrupted while reading the events of " + label, e);
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof StoreException failure ? failure
+                        : new StoreException("cannot read the events of " + label, e.getCause());
             } finally {
                 // Never interrupt the reader: an interrupt that lands in the embedded H2's file I/O closes the
                 // database file under every connection. By now it has no page left to read.
                 reader.shutdown();
+                decoder.shutdown();
             }
         }
 
+        private Page firstPage(long after, long last, Connection connection, ExecutorService reader,
+                               ExecutorService decoder) {
+            CompletableFuture<List<TrackedEventData<?>>> rows =
+                    CompletableFuture.supplyAsync(() -> upTo(storedRows(connection, after), last), reader);
+            return new Page(rows, rows.thenApplyAsync(this::decoded, decoder));
+        }
+
+        /** The page after {@code previous}: read once the reader has read that one, empty past {@code last}. */
+        private Page pageAfter(Page previous, long last, Connection connection, ExecutorService reader,
+                               ExecutorService decoder) {
+            CompletableFuture<List<TrackedEventData<?>>> rows = previous.rows().thenApplyAsync(before -> {
+                if (before.isEmpty()) {
+                    return List.of();
+                }
+                long end = globalIndex(before.get(before.size() - 1));
+                return end >= last ? List.of() : upTo(storedRows(connection, end), last);
+            }, reader);
+            return new Page(rows, rows.thenApplyAsync(this::decoded, decoder));
+        }
+
+        private List<TrackedEventData<?>> storedRows(Connection connection, long after) {
+            try {
+                return rows(connection, after);
+            } catch (SQLException e) {
+                throw new StoreException("cannot read the events of " + label, e);
+            }
+        }
+
+        private List<TrackedEventData<?>> rows(Connection connection, long after) throws SQLException {
+            return StoredEventReader.rowsAfter(connection, after, batchSize);
+        }
+
         /**
-         * The events after {@code after} up to {@code last}, at most a batch of them, with the payload of every event
-         * that a read model of this replay handles already deserialized, and its metadata where such a read model's
-         * handler may read it.
+         * The events of {@code rows}, upcast, with the payload of every event that a read model of this replay
+         * handles already deserialized, and its metadata where such a read model's handler may read it.
          */
-        private List<StoredEventReader.Indexed> page(Connection connection, long after, long last) throws SQLException {
-            List<StoredEventReader.Indexed> page = upTo(store.eventReader().after(connection, after, batchSize), last);
-            for (StoredEventReader.Indexed indexed : page) {
+        private List<StoredEventReader.Indexed> decoded(List<TrackedEventData<?>> rows) {
+            List<StoredEventReader.Indexed> events = store.eventReader().events(rows);
+            for (StoredEventReader.Indexed indexed : events) {
                 Class<?> payloadType = indexed.event().getPayloadType();
                 boolean handled = false;
                 boolean metaDataRead = false;
@@ -352,15 +406,19 @@ public final class ProjectionRebuilder {
                     indexed.event().getMetaData();
                 }
             }
-            return page;
+            return events;
         }
 
-        private List<StoredEventReader.Indexed> upTo(List<StoredEventReader.Indexed> batch, long last) {
-            int end = batch.size();
-            while (end > 0 && batch.get(end - 1).globalIndex() > last) {
+        private static List<TrackedEventData<?>> upTo(List<TrackedEventData<?>> rows, long last) {
+            int end = rows.size();
+            while (end > 0 && globalIndex(rows.get(end - 1)) > last) {
                 end--;
             }
-            return end == batch.size() ? batch : batch.subList(0, end);
+            return end == rows.size() ? rows : rows.subList(0, end);
+        }
+
+        private static long globalIndex(TrackedEventData<?> row) {
+            return ((GlobalSequenceTrackingToken) row.trackingToken()).getGlobalIndex();
         }
 
         private void apply(List<StoredEventReader.Indexed> batch, boolean joined) {
@@ -452,16 +510,6 @@ public final class ProjectionRebuilder {
         } catch (RuntimeException e) {
             transaction.rollback();
             throw e;
-        }
-    }
-
-    private static void awaitQuietly(Future<?> future) {
-        try {
-            future.get();
-        } catch (ExecutionException e) {
-            // The failure that matters is the one already on its way.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

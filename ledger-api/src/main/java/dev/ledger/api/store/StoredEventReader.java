@@ -28,7 +28,7 @@ import java.util.List;
  * <p>A reader at the head of the store reads with {@link #next}, which stops at a gap in the global index that
  * a transaction in flight may still fill (PostgreSQL, where appends commit in any order; see
  * {@link CommitHorizon}). Below a settled position ({@link CommitHorizon#settledHead}, or a read model's
- * position) every gap is final, and {@link #after} reads without looking.
+ * position) every gap is final, and {@link #rowsAfter} reads without looking.
  */
 public final class StoredEventReader {
 
@@ -56,14 +56,12 @@ public final class StoredEventReader {
     }
 
     /**
-     * At most {@code limit} events after global index {@code after} (-1: from the first), on {@code connection},
-     * for a reader below a settled position: a gap is taken to be final.
+     * At most {@code limit} stored events after global index {@code after} (-1: from the first), on
+     * {@code connection}, for a reader below a settled position: a gap is taken to be final. The rows are not yet
+     * upcast or deserialized ({@link #events} does that), so that reading and decoding can run on threads of their
+     * own.
      */
-    public List<Indexed> after(Connection connection, long after, int limit) throws SQLException {
-        return events(rowsAfter(connection, after, limit));
-    }
-
-    private static List<TrackedEventData<?>> rowsAfter(Connection connection, long after, int limit) throws SQLException {
+    public static List<TrackedEventData<?>> rowsAfter(Connection connection, long after, int limit) throws SQLException {
         List<TrackedEventData<?>> rows = new ArrayList<>(Math.min(limit, 1024));
         try (PreparedStatement query = connection.prepareStatement(AFTER)) {
             query.setLong(1, after);
