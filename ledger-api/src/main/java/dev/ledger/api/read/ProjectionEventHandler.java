@@ -60,7 +60,7 @@ public final class ProjectionEventHandler {
     /**
      * Whether handling an event with this payload may read the event's metadata: {@code false} only once the
      * handler found for the type is known to take neither metadata (a {@code @MetaDataValue}, a {@code MetaData}
-     * or map parameter) nor the message itself, or no handler was found. A rebuild's reader thread deserializes
+     * or map parameter) nor the message itself, or no handler was found. A rebuild's decoder thread deserializes
      * the metadata of the events whose handlers may read it, and leaves the others' alone. Safe from any thread.
      */
     public boolean mayReadMetaData(Class<?> payloadType) {

@@ -288,8 +288,9 @@ public final class ProjectionRebuilder {
          * time. Inside a transaction (a switch) it reads and applies on that transaction's connection. Otherwise
          * three threads work on three pages at once: a reader thread reads page n + 2 from the store, a decoder
          * thread deserializes page n + 1 (the payloads some read model of the replay handles, and metadata where
-         * one of them may read it), and this thread applies page n, each page in a transaction of its own.
-         * Every page is a short read of its own, not one cursor for the whole replay: that cursor's snapshot,
+         * one of them may read it), and this thread applies page n, each page in a transaction of its own. At
+         * most three pages are in memory. Interrupted, this thread stops between two pages (once the pages on
+         * their way are in), with its interrupt status kept. Every page is a short read of its own, not one cursor for the whole replay: that cursor's snapshot,
          * held all along, would keep PostgreSQL from pruning the old versions of the shadow rows that batch after
          * batch updates, so that every update would walk a longer chain of dead versions than the last.
          */
@@ -318,17 +319,24 @@ public final class ProjectionRebuilder {
                 try {
                     ahead.add(firstPage(position, last, connection, reader, decoder));
                     while (true) {
-                        // Keep two pages on their way while this one is applied.
-                        while (ahead.size() < 3) {
-                            ahead.add(pageAfter(ahead.getLast(), last, connection, reader, decoder));
+                        Page current = ahead.removeFirst();
+                        // Two pages on their way while this one is applied.
+                        while (ahead.size() < 2) {
+                            ahead.add(pageAfter(ahead.isEmpty() ? current : ahead.getLast(), last, connection,
+                                    reader, decoder));
                         }
-                        List<StoredEventReader.Indexed> batch = ahead.removeFirst().events.join();
+                        List<StoredEventReader.Indexed> batch = current.events().join();
                         if (batch.isEmpty()) {
                             return;
                         }
                         apply(batch, false);
                         if (position >= last) {
                             return;
+                        }
+                        if (Thread.interrupted()) {
+                            Thread.currentThread().interrupt();
+                            throw new StoreException("interrupted while replaying the events of " + label + " (at "
+                                    + position + " of " + last + ")");
                         }
                     }
                 } finally {
@@ -338,8 +346,10 @@ public final class ProjectionRebuilder {
             } catch (SQLException e) {
                 throw new StoreException("cannot read the events of " + label, e);
             } catch (CompletionException e) {
-                throw e.getCause() instanceof StoreException failure ? failure
-                        : new StoreException("cannot read the events of " + label, e.getCause());
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new StoreException("cannot read the events of " + label, e.getCause());
             } finally {
                 // Never interrupt the reader: an interrupt that lands in the embedded H2's file I/O closes the
                 // database file under every connection. By now it has no page left to read.
@@ -372,7 +382,7 @@ public final class ProjectionRebuilder {
             try {
                 return rows(connection, after);
             } catch (SQLException e) {
-                throw new StoreException("cannot read the events of " + label, e);
+                throw new StoreException("reading the events after global index " + after + " failed", e);
             }
         }
 
@@ -385,6 +395,15 @@ public final class ProjectionRebuilder {
          * handles already deserialized, and its metadata where such a read model's handler may read it.
          */
         private List<StoredEventReader.Indexed> decoded(List<TrackedEventData<?>> rows) {
+            try {
+                return decode(rows);
+            } catch (RuntimeException e) {
+                throw new StoreException("decoding the events at global indexes " + globalIndex(rows.get(0)) + " to "
+                        + globalIndex(rows.get(rows.size() - 1)) + " failed", e);
+            }
+        }
+
+        private List<StoredEventReader.Indexed> decode(List<TrackedEventData<?>> rows) {
             List<StoredEventReader.Indexed> events = store.eventReader().events(rows);
             for (StoredEventReader.Indexed indexed : events) {
                 Class<?> payloadType = indexed.event().getPayloadType();

@@ -50,14 +50,40 @@ class RebuildPipelineTest {
             ledger.balance("ann:FUTURES").orElseThrow();
             long events = count(ledger, "SELECT COUNT(*) FROM domainevententry");
 
-            // Pages of 7 events: dozens of pages, each read, decoded and applied by a different thread.
+            List<Long> indexes = globalIndexes(ledger);
+            assertThat(indexes).hasSize((int) events);
+
+            // Pages of 7 events: dozens of pages, each read, decoded and applied by a different thread. After the
+            // first page, more commands arrive: their events lie past the end of the one pass (the head when it
+            // began), which must stop exactly there; each switch then replays them up to its live position.
             ProjectionRebuilder rebuilder = new ProjectionRebuilder(ledger.store(), 7);
+            List<Long> passProgress = new ArrayList<>();
             List<ProjectionRebuilder.Result> verified = rebuilder.rebuildAll(ProjectionCatalog.names(), true,
-                    ProjectionRebuilder.Progress.NONE);
+                    (projection, done, total, rate) -> {
+                        if (projection.endsWith("read models")) {
+                            passProgress.add(done);
+                            if (passProgress.size() == 1) {
+                                for (int i = 0; i < 5; i++) {
+                                    assertThat(ledger.execute(new Deposit("late-" + i, "ann:FUTURES", "USDT", BigDecimal.TEN)))
+                                            .isInstanceOf(Outcome.Accepted.class);
+                                }
+                            }
+                        }
+                    });
+            List<Long> expectedProgress = new ArrayList<>();
+            for (int page = 0; page * 7 < indexes.size(); page++) {
+                expectedProgress.add(indexes.get(Math.min(indexes.size(), page * 7 + 7) - 1) + 1);
+            }
+            assertThat(passProgress).as("the one pass, page by page: in order, none skipped or repeated, none past its end")
+                    .isEqualTo(expectedProgress);
+            long withLateDeposits = count(ledger, "SELECT COUNT(*) FROM domainevententry");
+            assertThat(withLateDeposits).isGreaterThan(events);
             assertThat(verified).allSatisfy(result -> {
-                assertThat(result.events()).as(result.projection()).isEqualTo(events);
+                assertThat(result.events()).as(result.projection()).isEqualTo(withLateDeposits);
                 assertThat(result.differences()).as(result.projection()).isEmpty();
             });
+            events = withLateDeposits;
+            indexes = globalIndexes(ledger);
 
             // A deposit late in the history whose payload is no longer JSON.
             long broken = count(ledger, "SELECT MAX(globalindex) FROM domainevententry WHERE payloadtype LIKE '%FundsDeposited'");
@@ -68,7 +94,9 @@ class RebuildPipelineTest {
 
             assertThatThrownBy(() -> rebuilder.rebuild("balance", false, ProjectionRebuilder.Progress.NONE))
                     .isInstanceOf(StoreException.class)
-                    .hasMessageContaining("cannot read the events of balance");
+                    .hasMessageContaining("cannot read the events of balance")
+                    .cause().hasMessage("decoding the events at global indexes %d to %d failed",
+                            pageStart(indexes, broken), pageEnd(indexes, broken));
             assertThat(balanceRows(ledger)).as("live balance rows after the failed rebuild").isEqualTo(liveRows);
 
             setPayload(ledger, broken, payload);
@@ -80,6 +108,15 @@ class RebuildPipelineTest {
         }
     }
 
+    /** The first global index of the page of 7 that holds {@code index}, in a replay from the start. */
+    private static long pageStart(List<Long> indexes, long index) {
+        return indexes.get(indexes.indexOf(index) / 7 * 7);
+    }
+
+    private static long pageEnd(List<Long> indexes, long index) {
+        return indexes.get(Math.min(indexes.size(), indexes.indexOf(index) / 7 * 7 + 7) - 1);
+    }
+
     private static long count(Ledger ledger, String sql) throws SQLException {
         try (Connection connection = ledger.store().dataSource().getConnection();
              Statement statement = connection.createStatement();
@@ -87,6 +124,18 @@ class RebuildPipelineTest {
             rows.next();
             return rows.getLong(1);
         }
+    }
+
+    private static List<Long> globalIndexes(Ledger ledger) throws SQLException {
+        List<Long> indexes = new ArrayList<>();
+        try (Connection connection = ledger.store().dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT globalindex FROM domainevententry ORDER BY globalindex")) {
+            while (rows.next()) {
+                indexes.add(rows.getLong(1));
+            }
+        }
+        return indexes;
     }
 
     private static byte[] payload(Ledger ledger, long globalIndex) throws SQLException {
