@@ -16,6 +16,8 @@ import dev.ledger.domain.value.MarginMode;
 import dev.ledger.domain.value.Side;
 import dev.ledger.projections.balance.BalanceView;
 import dev.ledger.projections.risk.RiskView;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -69,8 +71,12 @@ class FanOutAfterRefusalInOneGroupTest {
         assertThat(List.of(oneByOne.get(0), oneByOne.get(2))).allMatch(o -> o instanceof Outcome.Accepted);
 
         try (ControlledDataSource dataSource = new ControlledDataSource()) {
-            Ledger grouped = ledgers.open(Ledger.builder().dataSource(dataSource));
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            Ledger grouped = ledgers.open(Ledger.builder().dataSource(dataSource).meterRegistry(registry));
             assertThat(grouped.executeAll(SET_UP)).allMatch(o -> o instanceof Outcome.Accepted);
+            DistributionSummary groups = registry.get("ledger.writer.group.size").summary();
+            long groupsBefore = groups.count();
+            double commandsBefore = groups.totalAmount();
 
             // The writer takes a first command and waits at the gate; the three queue behind it and then form one group.
             dataSource.closeWriterGate();
@@ -84,6 +90,9 @@ class FanOutAfterRefusalInOneGroupTest {
                 inOneGroup.add(outcome.get(30, TimeUnit.SECONDS));
             }
 
+            assertThat(groups.count() - groupsBefore).as("groups committed: the first command's, then the three's")
+                    .isEqualTo(2);
+            assertThat(groups.totalAmount() - commandsBefore).isEqualTo(4);
             assertThat(inOneGroup).as("outcomes in one group").isEqualTo(oneByOne);
             for (String account : List.of("cat:FUTURES", "cat:COPY")) {
                 BalanceView expected = reference.balance(account).orElseThrow();
