@@ -422,7 +422,16 @@ public final class Ledger implements AutoCloseable {
      *                                  {@link #MINIMUM_COMMAND_LOG_RETENTION}; nothing is removed then
      */
     public long compactCommandLog(Instant before) {
+        return compactCommandLog(before, CommandLogRetention.Progress.NONE);
+    }
+
+    /**
+     * Like {@link #compactCommandLog(Instant)}, telling {@code progress} after each step (every 10,000 ids walked in
+     * key order) how many ids it has walked and how many records it has removed so far.
+     */
+    public long compactCommandLog(Instant before, CommandLogRetention.Progress progress) {
         Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(progress, "progress");
         Instant latest = clock.instant().minus(MINIMUM_COMMAND_LOG_RETENTION);
         if (before.isAfter(latest)) {
             // Shown to the second: an instant at or before that one is also at or before the exact one.
@@ -431,7 +440,7 @@ public final class Ledger implements AutoCloseable {
                     + MINIMUM_COMMAND_LOG_RETENTION.toDays() + " days: compacting before " + before
                     + " would forget ids recorded since " + shown + "; choose an instant at or before " + shown);
         }
-        return CommandLogRetention.removeBefore(store.dataSource(), before);
+        return CommandLogRetention.removeBefore(store.dataSource(), before, progress);
     }
 
     /** Fires the migration reminders due by the ledger's clock now (they also fire by themselves). */

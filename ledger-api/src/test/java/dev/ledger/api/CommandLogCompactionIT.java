@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -145,7 +146,12 @@ class CommandLogCompactionIT {
             connection.setAutoCommit(true);
         }
 
-        assertThat(ledger.compactCommandLog(T)).isEqualTo(old);
+        List<long[]> steps = new ArrayList<>();
+        assertThat(ledger.compactCommandLog(T, (walked, removed) -> steps.add(new long[]{walked, removed}))).isEqualTo(old);
+        assertThat(steps).as("one step per 10,000 ids, each telling the ids walked and the records removed so far")
+                .extracting(step -> step[0]).containsExactly(10_000L, 20_000L, 25_001L);
+        assertThat(steps.get(steps.size() - 1)[1]).isEqualTo(old);
+        assertThat(steps).extracting(step -> step[1]).isSorted();
         Map<String, Long> left = commandLog(data);
         assertThat(left).hasSize(25_000 - old + 1).containsKey("open");
         assertThat(left.values()).allSatisfy(recordedAt -> assertThat(recordedAt).isGreaterThanOrEqualTo(T.toEpochMilli()));

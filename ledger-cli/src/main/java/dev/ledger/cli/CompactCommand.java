@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -50,12 +51,15 @@ final class CompactCommand implements Callable<Integer> {
         // Checked before the store is opened, so that a refused cut touches nothing; the ledger checks again.
         refuseInsideMinimum(Clock.systemUTC().instant());
         long removed;
+        Progress progress = Progress.onTerminal(spec.commandLine().getErr());
         try (Ledger ledger = StoreOptions.builder(store.settings()).startReadModels(false).build()) {
-            removed = ledger.compactCommandLog(before);
+            removed = ledger.compactCommandLog(before, (walked, removedSoFar) -> progress.show(String.format(Locale.ROOT,
+                    "compacting the command log: %,d ids walked, %,d records removed", walked, removedSoFar)));
         } catch (IllegalArgumentException insideMinimum) {
             throw new CliFailure(spec.qualifiedName() + ": --before " + before + ": " + insideMinimum.getMessage()
                     + "; nothing was removed");
         }
+        progress.done();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(ViewJson.write(new Compaction(removed, before)));

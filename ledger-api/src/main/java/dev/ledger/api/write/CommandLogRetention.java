@@ -30,27 +30,45 @@ public final class CommandLogRetention {
     private CommandLogRetention() {
     }
 
+    /** How far a compaction got: after each step, the ids walked so far and how many of their records were removed. */
+    @FunctionalInterface
+    public interface Progress {
+        void update(long idsWalked, long removed);
+
+        Progress NONE = (walked, removed) -> {
+        };
+    }
+
     /** Deletes the records of ids recorded before {@code before} (to the millisecond); returns how many. */
     public static long removeBefore(DataSource dataSource, Instant before) {
+        return removeBefore(dataSource, before, Progress.NONE);
+    }
+
+    /** Like {@link #removeBefore(DataSource, Instant)}, telling {@code progress} after each step. */
+    public static long removeBefore(DataSource dataSource, Instant before, Progress progress) {
         Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(progress, "progress");
         // Records carry milliseconds; a record at the millisecond of `before` (or after) is kept.
         long beforeMillis = before.toEpochMilli();
         long removed = 0;
+        long walked = 0;
         String after = "";
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(true);
             try (PreparedStatement range = connection.prepareStatement(
-                    "SELECT MAX(command_id) FROM (SELECT command_id FROM ledger_command_log WHERE command_id > ?"
+                    "SELECT MAX(command_id), COUNT(*) FROM (SELECT command_id FROM ledger_command_log WHERE command_id > ?"
                             + " ORDER BY command_id LIMIT " + CHUNK + ") chunk");
                  PreparedStatement delete = connection.prepareStatement(
                          "DELETE FROM ledger_command_log WHERE command_id > ? AND command_id <= ? AND recorded_at < ?")) {
                 while (true) {
                     range.setString(1, after);
                     String last;
+                    long ids;
                     try (ResultSet row = range.executeQuery()) {
                         row.next();
                         last = row.getString(1);
+                        ids = row.getLong(2);
                     }
                     if (last == null) {
                         return removed;
@@ -59,7 +77,9 @@ public final class CommandLogRetention {
                     delete.setString(2, last);
                     delete.setLong(3, beforeMillis);
                     removed += delete.executeUpdate();
+                    walked += ids;
                     after = last;
+                    progress.update(walked, removed);
                 }
             } finally {
                 // A pool of the embedding service's may hand the connection on as it is.
