@@ -290,15 +290,16 @@ public final class ProjectionRebuilder {
          * thread deserializes page n + 1 (the payloads some read model of the replay handles, and metadata where
          * one of them may read it), and this thread applies page n, each page in a transaction of its own. At
          * most three pages are in memory. Interrupted, this thread stops between two pages (once the pages on
-         * their way are in), with its interrupt status kept. Every page is a short read of its own, not one cursor for the whole replay: that cursor's snapshot,
-         * held all along, would keep PostgreSQL from pruning the old versions of the shadow rows that batch after
-         * batch updates, so that every update would walk a longer chain of dead versions than the last.
+         * their way are in), with its interrupt status kept. Every page is a short read of its own, not one
+         * cursor for the whole replay: that cursor's snapshot, held all along, would keep PostgreSQL from pruning
+         * the old versions of the shadow rows that batch after batch updates, so that every update would walk a
+         * longer chain of dead versions than the last.
          */
         void until(long last) {
             if (transactions.inTransaction()) {
                 try (Connection connection = transactions.getConnection()) {
                     while (position < last) {
-                        List<StoredEventReader.Indexed> batch = decoded(upTo(rows(connection, position), last));
+                        List<StoredEventReader.Indexed> batch = decoded(upTo(StoredEventReader.rowsAfter(connection, position, batchSize), last));
                         if (batch.isEmpty()) {
                             return;
                         }
@@ -380,14 +381,10 @@ public final class ProjectionRebuilder {
 
         private List<TrackedEventData<?>> storedRows(Connection connection, long after) {
             try {
-                return rows(connection, after);
+                return StoredEventReader.rowsAfter(connection, after, batchSize);
             } catch (SQLException e) {
                 throw new StoreException("reading the events after global index " + after + " failed", e);
             }
-        }
-
-        private List<TrackedEventData<?>> rows(Connection connection, long after) throws SQLException {
-            return StoredEventReader.rowsAfter(connection, after, batchSize);
         }
 
         /**

@@ -39,12 +39,10 @@ public final class CommandLogRetention {
         };
     }
 
-    /** Deletes the records of ids recorded before {@code before} (to the millisecond); returns how many. */
-    public static long removeBefore(DataSource dataSource, Instant before) {
-        return removeBefore(dataSource, before, Progress.NONE);
-    }
-
-    /** Like {@link #removeBefore(DataSource, Instant)}, telling {@code progress} after each step. */
+    /**
+     * Deletes the records of ids recorded before {@code before} (to the millisecond) and returns how many, telling
+     * {@code progress} after each step.
+     */
     public static long removeBefore(DataSource dataSource, Instant before, Progress progress) {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(progress, "progress");
