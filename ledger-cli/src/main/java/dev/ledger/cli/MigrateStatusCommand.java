@@ -59,7 +59,7 @@ final class MigrateStatusCommand implements Callable<Integer> {
             throw new CliFailure(spec.qualifiedName() + ": --limit " + limit + " is out of range; use 1 to " + MAX_LIMIT);
         }
         Status status;
-        try (Ledger ledger = StoreOptions.open(store.settings())) {
+        try (Ledger ledger = StoreOptions.open(store.settingsForReading())) {
             MigrationSummary summary = ledger.migrationSummary();
             Instant now = Instant.now();
             List<WaitingUser> waiting = ledger.migrations(MigrationState.WAITING, limit).stream()

@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Status status;
-        try (Ledger ledger = StoreOptions.builder(store.settings()).startReadModels(false).build()) {
+        try (Ledger ledger = StoreOptions.builder(store.settingsForReading()).startReadModels(false).build()) {
             List<ProjectionStatus> models = ledger.readModelStatus();
             long head = models.isEmpty() ? ledger.store().headIndex() : models.get(0).head();
             status = new Status(head, models.stream()

@@ -74,6 +74,21 @@ public final class StoreOptions {
         }
     }
 
+    /**
+     * {@link #settings()} for a command that reads and ends quickly (a query, the status). An H2 file store
+     * is then not compacted as it closes: H2 would otherwise spend up to 200 ms of every such command
+     * rewriting the file, which matters only after much writing. The commands that write keep H2's default,
+     * and a process that keeps the store open compacts it in the background anyway. A URL that sets
+     * {@code MAX_COMPACT_TIME} itself keeps its setting; messages name the store as {@link #settings()} does.
+     */
+    StoreSettings settingsForReading() {
+        StoreSettings settings = settings();
+        if (settings.h2File().isEmpty() || settings.jdbcUrl().toUpperCase(Locale.ROOT).contains("MAX_COMPACT_TIME=")) {
+            return settings;
+        }
+        return new StoreSettings(settings.jdbcUrl() + ";MAX_COMPACT_TIME=0", settings.user(), settings.password());
+    }
+
     /** The settings last handed out by {@link #settings()} or {@link #named()}, or null. */
     StoreSettings used() {
         return used;

@@ -52,7 +52,7 @@ abstract class ViewQuery<V> implements Callable<Integer> {
         checkParameters();
         V view;
         boolean empty;
-        try (Ledger ledger = StoreOptions.builder(store.settings()).startReadModels(needsReadModels()).build()) {
+        try (Ledger ledger = StoreOptions.builder(store.settingsForReading()).startReadModels(needsReadModels()).build()) {
             empty = ledger.store().headIndex() < 0;
             try {
                 view = find(ledger);
