@@ -390,7 +390,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static StoreException notAcknowledged(int groupSize, int attempts, long retriedNanos, boolean conflict,
                                                   Throwable failure) {
         String problem = conflict
-                ? "other writers kept changing the same aggregates or ids (" + attempts + " attempts)"
+                ? "the aggregates or ids it read had changed by the time it wrote, on each of " + attempts + " attempts "
+                + "(changed by other writers; where no other writer ran, the group conflicted with itself, "
+                + "which is a bug to report with this log)"
                 : StoreProblem.describe(failure) + " (" + attempts + (attempts == 1 ? " attempt" : " attempts")
                 + " in " + TimeUnit.NANOSECONDS.toMillis(retriedNanos) / 100 / 10.0 + " s)";
         return new StoreException("not acknowledged: " + problem + "; its group of " + groupSize

@@ -9,7 +9,11 @@ package dev.ledger.projections.support;
  */
 public final class RetainedRows {
 
-    /** Rough memory of one kept row (key, values, map entry), to size the default budget from the heap. */
+    /**
+     * Heap allowed per kept row when the default budget is sized from the heap. A kept row (key, values, map
+     * entry) takes a few hundred bytes to about 1 KiB, so the kept rows of a full budget take between an eighth
+     * and a half of the heap.
+     */
     private static final long BYTES_PER_ROW = 2_048;
     private static final long MINIMUM = 10_000;
 
@@ -23,7 +27,10 @@ public final class RetainedRows {
         this.budget = budget;
     }
 
-    /** A budget of about an eighth of the heap (at most one row per 2 KiB of the maximum heap), at least 10,000 rows. */
+    /**
+     * One row per 2 KiB of the maximum heap, at least 10,000 rows: with rows of a few hundred bytes to about
+     * 1 KiB, an eighth to a half of the heap.
+     */
     public static RetainedRows sizedToHeap() {
         return new RetainedRows(Math.max(MINIMUM, Runtime.getRuntime().maxMemory() / BYTES_PER_ROW));
     }
