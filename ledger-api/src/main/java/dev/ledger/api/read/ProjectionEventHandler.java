@@ -83,6 +83,14 @@ public final class ProjectionEventHandler {
         return false;
     }
 
+    /**
+     * Whether an event with this payload was handed to the projection already, so that {@link #mayHandle} and
+     * {@link #mayReadMetaData} give their final answers for the type. Safe from any thread.
+     */
+    public boolean knows(Class<?> payloadType) {
+        return byPayloadType.containsKey(payloadType);
+    }
+
     /** Hands {@code event} to the projection's handler of it; {@code null} when it has none. */
     public Object handle(EventMessage<?> event) throws Exception {
         Class<?> payloadType = event.getPayloadType();

@@ -27,7 +27,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -234,6 +236,9 @@ public final class ProjectionRebuilder {
     }
 
     /** Replays events into the shadow projections, remembering how far it got. */
+    /** What a replay's decoder deserializes of an event: nothing (no read model of the replay handles it), or more. */
+    private enum Decoding { NOTHING, PAYLOAD, PAYLOAD_AND_METADATA }
+
     private final class Replay {
         private final String label;
         private final List<Target> targets;
@@ -242,6 +247,9 @@ public final class ProjectionRebuilder {
         private final long startedNanos = System.nanoTime();
         private long position = -1;
         private long events;
+
+        /** By payload type, what the decoder thread deserializes; only that thread uses it. */
+        private final Map<Class<?>, Decoding> decodings = new HashMap<>();
 
         private Replay(String label, List<Target> targets, Progress progress, long head) {
             this.label = label;
@@ -403,26 +411,40 @@ public final class ProjectionRebuilder {
         private List<StoredEventReader.Indexed> decode(List<TrackedEventData<?>> rows) {
             List<StoredEventReader.Indexed> events = store.eventReader().events(rows);
             for (StoredEventReader.Indexed indexed : events) {
-                Class<?> payloadType = indexed.event().getPayloadType();
-                boolean handled = false;
-                boolean metaDataRead = false;
-                for (Target target : targets) {
-                    if (target.handler().mayHandle(payloadType)) {
-                        handled = true;
-                        if (target.handler().mayReadMetaData(payloadType)) {
-                            metaDataRead = true;
-                            break;
-                        }
-                    }
-                }
-                if (handled) {
+                Decoding decoding = decodingOf(indexed.event().getPayloadType());
+                if (decoding != Decoding.NOTHING) {
                     indexed.event().getPayload();
                 }
-                if (metaDataRead) {
+                if (decoding == Decoding.PAYLOAD_AND_METADATA) {
                     indexed.event().getMetaData();
                 }
             }
             return events;
+        }
+
+        /**
+         * What the decoder deserializes of an event with this payload, by what the read models of the replay
+         * handle; remembered once every read model has met the type (until then, the answer may still narrow).
+         */
+        private Decoding decodingOf(Class<?> payloadType) {
+            Decoding settled = decodings.get(payloadType);
+            if (settled != null) {
+                return settled;
+            }
+            Decoding decoding = Decoding.NOTHING;
+            boolean known = true;
+            for (Target target : targets) {
+                ProjectionEventHandler handler = target.handler();
+                known &= handler.knows(payloadType);
+                if (handler.mayHandle(payloadType)) {
+                    decoding = handler.mayReadMetaData(payloadType) ? Decoding.PAYLOAD_AND_METADATA
+                            : decoding == Decoding.NOTHING ? Decoding.PAYLOAD : decoding;
+                }
+            }
+            if (known) {
+                decodings.put(payloadType, decoding);
+            }
+            return decoding;
         }
 
         private static List<TrackedEventData<?>> upTo(List<TrackedEventData<?>> rows, long last) {

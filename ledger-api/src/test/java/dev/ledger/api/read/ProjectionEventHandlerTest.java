@@ -58,6 +58,7 @@ class ProjectionEventHandlerTest {
         for (Class<?> type : List.of(Plain.class, Tagged.class, Whole.class, Unhandled.class)) {
             assertThat(handler.mayHandle(type)).as("%s before any event", type.getSimpleName()).isTrue();
             assertThat(handler.mayReadMetaData(type)).as("%s before any event", type.getSimpleName()).isTrue();
+            assertThat(handler.knows(type)).as("%s before any event", type.getSimpleName()).isFalse();
         }
 
         handler.handle(event(new Plain("p")));
@@ -66,6 +67,7 @@ class ProjectionEventHandlerTest {
         handler.handle(event(new Unhandled("u")));
 
         assertThat(projection.seen).containsExactly("plain p", "tagged t by c-1", "whole w by c-1");
+        assertThat(List.of(Plain.class, Tagged.class, Whole.class, Unhandled.class)).allMatch(handler::knows);
         assertThat(handler.mayReadMetaData(Plain.class)).isFalse();
         assertThat(handler.mayReadMetaData(Tagged.class)).isTrue();
         assertThat(handler.mayReadMetaData(Whole.class)).isTrue();

@@ -45,7 +45,7 @@ public final class BufferedTable {
     private final String deleteSql;
     private final RetainedRows retained;
     /** Rows as last written, when this table keeps rows; access order, eldest first. */
-    private final LinkedHashMap<List<Object>, Row> kept;
+    private final LinkedHashMap<RowKey, Row> kept;
     /** Whether {@link #kept} holds every row of the table (nothing ever let go or forgotten). */
     private boolean keptAll;
     /** The first key of the rows an event stream (an aggregate) may touch, or {@code null}: see {@link #prefetchedByStream}. */
@@ -87,7 +87,7 @@ public final class BufferedTable {
 
     /** The rows of one batch, and the first keys whose rows it read all at once ({@link #prefetch}). */
     private static final class Batch {
-        final Map<List<Object>, Row> rows = new LinkedHashMap<>();
+        final Map<RowKey, Row> rows = new LinkedHashMap<>();
         final Set<Object> complete = new HashSet<>();
     }
 
@@ -140,7 +140,7 @@ public final class BufferedTable {
                             for (int i = 0; i < key.length; i++) {
                                 key[i] = result.getString(i + 1);
                             }
-                            current.rows.putIfAbsent(List.of(key), stored(key, result, keyColumns.length + 1));
+                            current.rows.putIfAbsent(new RowKey(key), stored(key, result, keyColumns.length + 1));
                         }
                     }
                 }
@@ -178,7 +178,7 @@ public final class BufferedTable {
             throw new IllegalArgumentException(table + " has key " + Arrays.toString(keyColumns));
         }
         Batch current = batch.current();
-        List<Object> id = List.of(key);
+        RowKey id = new RowKey(key);
         Row row = current.rows.get(id);
         if (row == null) {
             row = kept == null ? null : kept.get(id);
@@ -207,8 +207,8 @@ public final class BufferedTable {
     }
 
     /** After a batch's rows were written: remember them as they now are in the table. */
-    private void keep(Map<List<Object>, Row> rows) {
-        for (Map.Entry<List<Object>, Row> entry : rows.entrySet()) {
+    private void keep(Map<RowKey, Row> rows) {
+        for (Map.Entry<RowKey, Row> entry : rows.entrySet()) {
             Row row = entry.getValue();
             row.stored = !row.deleted;
             if (kept.containsKey(entry.getKey())) {
@@ -218,7 +218,7 @@ public final class BufferedTable {
             } else if (retained.reserve()) {
                 kept.put(entry.getKey(), row);
             } else if (!kept.isEmpty()) {
-                Iterator<List<Object>> eldest = kept.keySet().iterator();
+                Iterator<RowKey> eldest = kept.keySet().iterator();
                 eldest.next();
                 eldest.remove();
                 keptAll = false;
@@ -264,7 +264,7 @@ public final class BufferedTable {
     }
 
     private void flush(Batch current) {
-        Map<List<Object>, Row> rows = current.rows;
+        Map<RowKey, Row> rows = current.rows;
         if (rows.isEmpty()) {
             return;
         }
@@ -314,6 +314,33 @@ public final class BufferedTable {
     private static void bind(PreparedStatement statement, int first, Object[] values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
             statement.setObject(first + i, values[i]);
+        }
+    }
+
+    /**
+     * A row's key in the maps of a batch and of the kept rows: its values compared one by one, as a list's would
+     * be, with the hash computed once (a row is looked up and stored several times per event and batch).
+     */
+    private static final class RowKey {
+        private final Object[] values;
+        private final int hash;
+
+        RowKey(Object[] values) {
+            for (Object value : values) {
+                Objects.requireNonNull(value, "a key value is null");
+            }
+            this.values = values;
+            this.hash = Arrays.hashCode(values);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof RowKey key && hash == key.hash && Arrays.equals(values, key.values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 
