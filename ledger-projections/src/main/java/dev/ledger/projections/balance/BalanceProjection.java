@@ -171,7 +171,7 @@ public class BalanceProjection {
 
     private BufferedTable.Row entry(String account, String asset) {
         BufferedTable.Row row = balances.row(account, asset);
-        if (row.string("wallet") == null) {
+        if (row.isNull("wallet")) {
             row.set("wallet", BigDecimal.ZERO).set("in_transit", BigDecimal.ZERO);
         }
         return row;

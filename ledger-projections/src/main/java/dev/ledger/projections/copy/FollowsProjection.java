@@ -71,7 +71,7 @@ public class FollowsProjection {
     @EventHandler
     void on(FollowStarted event) {
         BufferedTable.Row row = follows.row(copier(event.account()), event.leader());
-        if (row.string("state") == null) {
+        if (row.isNull("state")) {
             row.set("copied", 0).set("clipped", 0).set("skipped", 0);
         }
         row.set("state", FollowState.ACTIVE).set("end_reason", null).set("close_mode", null)
@@ -158,7 +158,7 @@ public class FollowsProjection {
 
     private BufferedTable.Row asset(String account, String leader, String asset) {
         BufferedTable.Row row = assets.row(copier(account), leader, asset);
-        if (row.string("realized_pnl") == null) {
+        if (row.isNull("realized_pnl")) {
             ASSET_COLUMNS.forEach(column -> row.set(column, BigDecimal.ZERO));
         }
         return row;

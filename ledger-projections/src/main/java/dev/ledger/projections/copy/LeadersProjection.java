@@ -25,7 +25,7 @@ public class LeadersProjection {
     @EventHandler
     void on(LeaderTermsSet event) {
         BufferedTable.Row row = leaders.row(event.leader());
-        if (row.string("active_followers") == null) {
+        if (row.isNull("active_followers")) {
             row.set("active_followers", 0);
         }
         row.set("profit_share_rate", event.profitShareRate()).set("max_followers", event.maxFollowers());

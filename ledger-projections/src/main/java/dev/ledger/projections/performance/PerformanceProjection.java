@@ -227,7 +227,7 @@ public class PerformanceProjection {
      */
     private BufferedTable.Row account(String account, String commandId) {
         BufferedTable.Row row = performance.row(account);
-        if (row.string("realized_pnl") == null) {
+        if (row.isNull("realized_pnl")) {
             for (String column : COLUMNS) {
                 row.set(column, column.equals("last_command_id") ? null
                         : column.equals("wins") || column.equals("losses") ? (Object) 0 : BigDecimal.ZERO);

@@ -374,6 +374,11 @@ public final class BufferedTable {
             return value == null ? 0 : ((Number) value).intValue();
         }
 
+        /** Whether the column holds no value (a new row's columns hold none until set). */
+        public boolean isNull(String column) {
+            return values[index(column)] == null;
+        }
+
         public String string(String column) {
             Object value = values[index(column)];
             return value == null ? null : value.toString();
