@@ -27,13 +27,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -235,10 +235,10 @@ public final class ProjectionRebuilder {
                           ProjectionEventHandler handler) {
     }
 
-    /** Replays events into the shadow projections, remembering how far it got. */
     /** What a replay's decoder deserializes of an event: nothing (no read model of the replay handles it), or more. */
     private enum Decoding { NOTHING, PAYLOAD, PAYLOAD_AND_METADATA }
 
+    /** Replays events into the shadow projections, remembering how far it got. */
     private final class Replay {
         private final String label;
         private final List<Target> targets;
@@ -248,8 +248,11 @@ public final class ProjectionRebuilder {
         private long position = -1;
         private long events;
 
-        /** By payload type, what the decoder thread deserializes; only that thread uses it. */
-        private final Map<Class<?>, Decoding> decodings = new HashMap<>();
+        /**
+         * By payload type, what decoding deserializes. Used by whichever thread decodes: the decoder thread of each
+         * pass, and the applying thread for the last events of a switch.
+         */
+        private final Map<Class<?>, Decoding> decodings = new ConcurrentHashMap<>();
 
         private Replay(String label, List<Target> targets, Progress progress, long head) {
             this.label = label;
