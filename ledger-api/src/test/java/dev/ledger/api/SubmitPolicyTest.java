@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -82,9 +83,11 @@ class SubmitPolicyTest {
             assertThat(dataSource.awaitWriterWaiting(30)).isTrue();
             ledger.submit(deposit("d2"));
 
-            CompletableFuture<CompletableFuture<Outcome>> blocked = CompletableFuture.supplyAsync(() -> ledger.submit(deposit("d3")));
-            Thread.sleep(300);
-            assertThat(blocked).as("the sender waits for room").isNotDone();
+            CompletableFuture<CompletableFuture<Outcome>> blocked = new CompletableFuture<>();
+            Thread sender = new Thread(() -> blocked.complete(ledger.submit(deposit("d3"))), "sender");
+            sender.start();
+            assertThat(awaitWaitingForRoom(sender)).as("the sender waits for room in the full queue").isTrue();
+            assertThat(blocked).isNotDone();
 
             dataSource.openWriterGate();
             assertThat(blocked.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS)).isInstanceOf(Outcome.Accepted.class);
@@ -136,13 +139,29 @@ class SubmitPolicyTest {
                     .hasCauseInstanceOf(TimeoutException.class);
             // A call's own timeout wins over the default.
             CompletableFuture<Outcome> patient = ledger.submit(deposit("d3"), Duration.ofSeconds(30));
-            Thread.sleep(500);
+            // A command sent after it with the default timeout times out first: the default has passed for both.
+            CompletableFuture<Outcome> hasty = ledger.submit(deposit("d4"));
+            assertThatThrownBy(() -> hasty.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
             assertThat(patient).isNotDone();
             dataSource.openWriterGate();
             assertThat(patient.get(30, TimeUnit.SECONDS)).isInstanceOf(Outcome.Accepted.class);
             assertThat(ledger.executeAll(List.of(deposit("d1"), deposit("d2"))))
                     .allMatch(o -> o instanceof Outcome.Duplicate d && d.first() instanceof Outcome.Accepted);
         }
+    }
+
+    /** Whether {@code sender} comes to wait in a blocking queue's {@code put}, within 30 s. */
+    private static boolean awaitWaitingForRoom(Thread sender) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            boolean inPut = Arrays.stream(sender.getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("put")
+                    && frame.getClassName().startsWith("java.util.concurrent."));
+            if (inPut && sender.getState() == Thread.State.WAITING) {
+                return true;
+            }
+            Thread.yield();
+        }
+        return false;
     }
 
     @Test
