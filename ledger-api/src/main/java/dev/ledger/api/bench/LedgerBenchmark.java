@@ -169,12 +169,15 @@ public final class LedgerBenchmark {
 
     public BenchReport run() {
         BenchReport.RawInsertRun rawOneRowPerCommit;
+        JitWarmUp.Result rawWarmUp;
         List<BenchReport.RawInsertRun> rawBatchSizes = new ArrayList<>();
         try (RawInsertBenchmark raw = new RawInsertBenchmark(ledger.store().dataSource(), "ledger_bench_raw_" + runId,
                 "bench-" + runId + "-raw", transferRows(ledger.store().serializer(), runId))) {
-            progress.accept("raw inserts: warming up");
-            raw.insert(Math.min(sizes.rawOneRowPerCommitRows(), 500), 1);
-            raw.insert(Math.min(sizes.rawBatchedRows(), 5 * RAW_BATCH_SIZE), RAW_BATCH_SIZE);
+            progress.accept("raw inserts: warming up until the JIT compiler settles");
+            rawWarmUp = new JitWarmUp().run(() -> {
+                raw.insert(Math.min(sizes.rawOneRowPerCommitRows(), 500), 1);
+                raw.insert(Math.min(sizes.rawBatchedRows(), 5 * RAW_BATCH_SIZE), RAW_BATCH_SIZE);
+            });
             progress.accept("raw inserts: " + sizes.rawOneRowPerCommitRows() + " rows, one per commit");
             rawOneRowPerCommit = raw.measure(sizes.rawOneRowPerCommitRows(), 1);
             for (int batch : RAW_BATCH_SIZES) {
@@ -189,8 +192,8 @@ public final class LedgerBenchmark {
         TransferBenchmark transfers = new TransferBenchmark(ledger, "bench-" + runId + "-", CALLERS * USERS_PER_CALLER);
         progress.accept("ledger: opening and funding " + CALLERS * USERS_PER_CALLER + " users");
         transfers.openAndFund();
-        progress.accept("ledger: warming up with " + sizes.warmUpTransfers() + " transfers");
-        transfers.warmUp(CALLERS, sizes.warmUpTransfers());
+        progress.accept("ledger: warming up, rounds of " + sizes.warmUpTransfers() + " transfers until the JIT compiler settles");
+        JitWarmUp.Result ledgerWarmUp = new JitWarmUp().run(() -> transfers.warmUp(CALLERS, sizes.warmUpTransfers()));
         progress.accept("ledger: " + sizes.oneCallerTransfers() + " transfers from 1 caller");
         BenchReport.TransferRun oneCaller = transfers.measure(1, sizes.oneCallerTransfers(), rawBatched, rawOneRowPerCommit);
         progress.accept("ledger: " + sizes.concurrentTransfers() + " transfers from " + CALLERS + " callers");
@@ -198,8 +201,8 @@ public final class LedgerBenchmark {
                 rawOneRowPerCommit);
         int naiveTransfers = Math.max(CALLERS, sizes.concurrentTransfers() / 10);
         progress.accept("naive Axon configuration: " + naiveTransfers + " transfers from " + CALLERS + " callers");
-        BenchReport.NaiveAxonRun naiveAxon = new NaiveAxonBenchmark(ledger.store(), runId)
-                .measure(CALLERS, naiveTransfers, concurrent);
+        NaiveAxonBenchmark naive = new NaiveAxonBenchmark(ledger.store(), runId);
+        BenchReport.NaiveAxonRun naiveAxon = naive.measure(CALLERS, naiveTransfers, concurrent);
 
         progress.accept("mark ticks: opening " + sizes.openPositions() + " positions on one symbol");
         BenchReport.MarkTickRun markTicks = new MarkTickBenchmark(ledger, "b" + runId).run(sizes.openPositions());
@@ -220,7 +223,11 @@ public final class LedgerBenchmark {
                 + (ledger.readModelStatus().stream().anyMatch(s -> s.running()) ? "running" : "not running")
                 + "; raw rows are a transfer's three events as the ledger stores them (payload and metadata); the read "
                 + "side reads every "
-                + "event in the store, the rebuild one read model after the other";
+                + "event in the store, the rebuild one read model after the other; each write path warmed up in rounds "
+                + "until a round spent at most " + Math.round(100 * JitWarmUp.SETTLED_SHARE) + " % of its time compiling "
+                + "(at most " + JitWarmUp.MAX_ROUNDS + " rounds or " + JitWarmUp.MAX_NANOS / 1_000_000_000L + " s): raw "
+                + "inserts " + rawWarmUp.describe() + "; the ledger " + ledgerWarmUp.describe() + "; naive Axon "
+                + naive.warmUp().describe();
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
                 rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon, null, null);
     }
