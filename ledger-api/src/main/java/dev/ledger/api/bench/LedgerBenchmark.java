@@ -213,7 +213,8 @@ public final class LedgerBenchmark {
         RawReadBenchmark rawReader = new RawReadBenchmark(ledger.store().dataSource());
         progress.accept("raw read of the event table: " + RawReadBenchmark.METHODS.size() + " ways, each warmed up first");
         BenchReport.RawReadRun rawRead = rawReader.measure();
-        BenchReport.RebuildRun rebuild = new RebuildBenchmark(ledger.store(), progress).measure(rawRead);
+        RebuildBenchmark rebuilder = new RebuildBenchmark(ledger.store(), progress);
+        BenchReport.RebuildRun rebuild = rebuilder.measure(rawRead);
 
         // Copy trading last, so that its copiers and leaders do not weigh on the read side above.
         List<BenchReport.FanOutRun> fanOuts = sizes.fanOutCopiers().length == 0 ? List.of()
@@ -223,11 +224,12 @@ public final class LedgerBenchmark {
                 + (ledger.readModelStatus().stream().anyMatch(s -> s.running()) ? "running" : "not running")
                 + "; raw rows are a transfer's three events as the ledger stores them (payload and metadata); the read "
                 + "side reads every "
-                + "event in the store, the rebuild one read model after the other; each write path warmed up in rounds "
+                + "event in the store, the rebuild one read model after the other; each path warmed up in rounds "
                 + "until a round spent at most " + Math.round(100 * JitWarmUp.SETTLED_SHARE) + " % of its time compiling "
                 + "(at most " + JitWarmUp.MAX_ROUNDS + " rounds or " + JitWarmUp.MAX_NANOS / 1_000_000_000L + " s): raw "
                 + "inserts " + rawWarmUp.describe() + "; the ledger " + ledgerWarmUp.describe() + "; naive Axon "
-                + naive.warmUp().describe();
+                + naive.warmUp().describe() + "; the raw read " + rawReader.warmUp().describe() + "; the rebuild "
+                + rebuilder.warmUp().describe();
         return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
                 rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon, null, null);
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The raw limit of reading the event store: plain JDBC over the whole event table in index order, with the
@@ -47,16 +48,18 @@ final class RawReadBenchmark {
     }
 
     private final DataSource dataSource;
+    private JitWarmUp.Result warmUp;
 
     RawReadBenchmark(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** Reads the table once with every method (after a warm-up read with each) and times each; the fastest is the baseline. */
+    /**
+     * Reads the table once with every method and times each; the fastest is the baseline. Before that, warm-up
+     * rounds (a read with each method) until the JIT compiler has settled ({@link #warmUp()} tells how it ended).
+     */
     BenchReport.RawReadRun measure() {
-        for (Method method : METHODS) {
-            read(method);
-        }
+        warmUp = new JitWarmUp().run(() -> METHODS.forEach(this::read));
         List<BenchReport.RawReadMethod> tried = new ArrayList<>();
         long rows = 0;
         long bytes = 0;
@@ -73,6 +76,11 @@ final class RawReadBenchmark {
                 .max(Comparator.comparingDouble(BenchReport.RawReadMethod::rowsPerSecond)).orElseThrow();
         return new BenchReport.RawReadRun(rows, bytes, fastest.method(), fastest.elapsedSeconds(),
                 fastest.rowsPerSecond(), tried);
+    }
+
+    /** How the warm-up of the last {@link #measure} ended. */
+    JitWarmUp.Result warmUp() {
+        return Objects.requireNonNull(warmUp, "measure first");
     }
 
     /** Reads every row; returns the rows and the bytes of their column values (which also keeps the JIT honest). */

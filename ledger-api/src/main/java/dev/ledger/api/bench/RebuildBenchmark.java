@@ -7,6 +7,7 @@ import dev.ledger.projections.ProjectionCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -18,19 +19,29 @@ final class RebuildBenchmark {
 
     private final LedgerStore store;
     private final Consumer<String> progress;
+    private JitWarmUp.Result warmUp;
 
     RebuildBenchmark(LedgerStore store, Consumer<String> progress) {
         this.store = store;
         this.progress = progress;
     }
 
+    /** How the warm-up of the last {@link #measure} ended. */
+    JitWarmUp.Result warmUp() {
+        return Objects.requireNonNull(warmUp, "measure first");
+    }
+
     /**
-     * Rebuilds each read model alone, then all of them in one pass, and sets each rate beside the raw sequential
+     * After warm-up rounds (all read models rebuilt in one pass, until the JIT compiler has settled), rebuilds
+     * each read model alone, then all of them in one pass, and sets each rate beside the raw sequential
      * read rate of the event table. A read model's rate is the events it replayed per second; the all-together
      * rate is the events of the store per second of the one pass (each event applied to every read model).
      */
     BenchReport.RebuildRun measure(BenchReport.RawReadRun rawRead) {
         ProjectionRebuilder rebuilder = new ProjectionRebuilder(store);
+        progress.accept("rebuild: warming up, all read models in one pass until the JIT compiler settles");
+        warmUp = new JitWarmUp().run(() ->
+                rebuilder.rebuildAll(ProjectionCatalog.names(), true, ProjectionRebuilder.Progress.NONE));
         List<BenchReport.ReadModelRebuild> perReadModel = new ArrayList<>();
         for (String name : ProjectionCatalog.names()) {
             ProjectionRebuilder.Result result = rebuilder.rebuild(name, true, (projection, done, total, rate) ->
