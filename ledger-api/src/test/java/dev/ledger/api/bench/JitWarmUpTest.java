@@ -11,20 +11,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The warm-up repeats its round until a round compiles little, within its limits. */
 class JitWarmUpTest {
 
-    /** A clock and a compile counter that each round moves: every round takes 1 s and compiles as scripted. */
-    private static class Script {
+    /** A clock and a compile counter that each round moves: every round takes as long, and compiles as scripted. */
+    private static final class Script {
         final AtomicLong nanos = new AtomicLong();
         final AtomicLong compiledMillis = new AtomicLong();
         final AtomicInteger rounds = new AtomicInteger();
+        private final long roundNanos;
         private final List<Long> compileMillisPerRound;
 
-        Script(List<Long> compileMillisPerRound) {
+        Script(long roundMillis, List<Long> compileMillisPerRound) {
+            this.roundNanos = roundMillis * 1_000_000L;
             this.compileMillisPerRound = compileMillisPerRound;
         }
 
         void round() {
             int round = rounds.getAndIncrement();
-            nanos.addAndGet(1_000_000_000L);
+            nanos.addAndGet(roundNanos);
             compiledMillis.addAndGet(compileMillisPerRound.get(Math.min(round, compileMillisPerRound.size() - 1)));
         }
 
@@ -35,7 +37,7 @@ class JitWarmUpTest {
 
     @Test
     void stopsAtTheFirstRoundThatCompilesAtMostFivePercentOfItsTime() {
-        Script script = new Script(List.of(900L, 400L, 120L, 50L, 0L));
+        Script script = new Script(1_000, List.of(900L, 400L, 120L, 50L, 0L));
         JitWarmUp.Result result = script.warmUp().run(script::round);
         assertThat(script.rounds.get()).isEqualTo(4);
         assertThat(result.rounds()).isEqualTo(4);
@@ -46,13 +48,7 @@ class JitWarmUpTest {
 
     @Test
     void workThatNeverSettlesIsMeasuredAfterTheRoundLimit() {
-        Script script = new Script(List.of(300L)) {
-            @Override
-            void round() {
-                super.round();
-                nanos.addAndGet(-500_000_000L); // 0.5 s per round: 100 rounds stay within the 60 s limit
-            }
-        };
+        Script script = new Script(500, List.of(300L)); // 100 rounds of 0.5 s stay within the 60 s limit
         JitWarmUp.Result result = script.warmUp().run(script::round);
         assertThat(result.rounds()).isEqualTo(JitWarmUp.MAX_ROUNDS);
         assertThat(result.settled()).isFalse();
@@ -61,13 +57,7 @@ class JitWarmUpTest {
 
     @Test
     void longRoundsEndAtTheTimeLimit() {
-        Script script = new Script(List.of(5_000L)) {
-            @Override
-            void round() {
-                super.round();
-                nanos.addAndGet(19_000_000_000L); // 20 s per round in all
-            }
-        };
+        Script script = new Script(20_000, List.of(5_000L));
         JitWarmUp.Result result = script.warmUp().run(script::round);
         assertThat(result.rounds()).isEqualTo(3);
         assertThat(result.settled()).isFalse();
