@@ -6,8 +6,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.Set;
@@ -16,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,6 +111,52 @@ class AppendLocksIT {
         assertThatThrownBy(() -> last.get(NOT_GRANTED_WITHIN_MS, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
         holder.commit();
         assertThat(last.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aGroupThatAppendsTakesItsTransactionIdWithItsLocksAndItsAppendNeedsNoStatementForIt() throws Exception {
+        AtomicInteger statements = new AtomicInteger();
+        Connection counted = countingStatements(holder, statements);
+
+        store.appendLocks().lockForGroup(counted, Set.of("alice:FUTURES"), Set.of("MARKET"));
+        assertThat(statements).as("the locks and the transaction id in one statement").hasValue(1);
+        assertThat(transactionId(holder)).as("the transaction id, taken before any index is drawn").isNotNull();
+        store.appendLocks().beforeInsert(counted);
+        assertThat(statements).as("the append takes no statement of its own").hasValue(1);
+        store.appendLocks().beforeInsert(counted);
+        assertThat(statements).as("once only: a second append takes it again").hasValue(2);
+        holder.rollback();
+
+        // A group that only read takes no transaction id with its locks; an append then takes its own.
+        store.appendLocks().lockForGroup(counted, Set.of(), Set.of("MARKET"));
+        assertThat(transactionId(holder)).isNull();
+        store.appendLocks().beforeInsert(counted);
+        assertThat(statements).hasValue(4);
+        assertThat(transactionId(holder)).isNotNull();
+    }
+
+    /** The transaction id of {@code connection}'s transaction, null while it has none. */
+    private static String transactionId(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT pg_current_xact_id_if_assigned()::text")) {
+            row.next();
+            return row.getString(1);
+        }
+    }
+
+    /** {@code connection}, counting the statements created on it. */
+    private static Connection countingStatements(Connection connection, AtomicInteger statements) {
+        return (Connection) Proxy.newProxyInstance(AppendLocksIT.class.getClassLoader(), new Class<?>[]{Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("createStatement") || method.getName().equals("prepareStatement")) {
+                        statements.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private CompletableFuture<Boolean> lockInOtherTransaction(Set<String> appendedTo, Set<String> onlyRead) {
