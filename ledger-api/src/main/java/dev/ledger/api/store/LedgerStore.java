@@ -57,8 +57,9 @@ public final class LedgerStore implements AutoCloseable {
                 .upcasterChain(upcasters)
                 .appendEvents((connection, schema, dataType, events, eventSerializer, timestampWriter) -> {
                     appendLocks.beforeInsert(connection);
-                    return JdbcEventStorageEngineStatements.appendEvents(
-                            connection, schema, dataType, events, eventSerializer, timestampWriter);
+                    return JdbcEventStorageEngineStatements.appendEvents(connection, schema, dataType, events,
+                            eventSerializer, (statement, position, timestamp) ->
+                                    statement.setString(position, StoredTimestamps.format(timestamp)));
                 })
                 .batchSize(1000)
                 .build();

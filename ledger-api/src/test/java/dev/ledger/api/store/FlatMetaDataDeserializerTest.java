@@ -44,4 +44,26 @@ class FlatMetaDataDeserializerTest {
         assertThatThrownBy(() -> ledger.deserialize(asMetaData)).rootCause()
                 .hasMessageContaining("event metadata must be a JSON object, found START_ARRAY");
     }
+
+    @Test
+    void writesMetadataAsAxonDoesAndEqualMetadataOnceInARow() {
+        MetaData command = MetaData.with("commandId", "t-1");
+        SerializedObject<byte[]> first = ledger.serialize(command, byte[].class);
+        assertThat(first.getData()).isEqualTo(axon.serialize(command, byte[].class).getData());
+        assertThat(first.getType()).isEqualTo(axon.serialize(command, byte[].class).getType());
+        // The command's next events carry equal metadata: the same serialized form serves them.
+        assertThat((Object) ledger.serialize(MetaData.with("commandId", "t-1"), byte[].class)).isSameAs(first);
+
+        // Other metadata, or the same in another representation, is serialized anew, and read back as it was.
+        for (MetaData other : List.of(MetaData.with("commandId", "t-2"), MetaData.with("commandId", 1),
+                MetaData.with("commandId", 1L), MetaData.with("commandId", "t-1").and("traceId", "x"), MetaData.emptyInstance())) {
+            SerializedObject<byte[]> serialized = ledger.serialize(other, byte[].class);
+            assertThat(serialized.getData()).as(other.toString()).isEqualTo(axon.serialize(other, byte[].class).getData());
+            MetaData read = ledger.deserialize(serialized);
+            assertThat(read).as(other.toString()).isEqualTo((MetaData) axon.deserialize(serialized));
+        }
+        SerializedObject<String> asText = ledger.serialize(command, String.class);
+        assertThat(asText.getData()).isEqualTo("{\"commandId\":\"t-1\"}");
+        assertThat(ledger.serialize(command, byte[].class).getData()).isEqualTo(first.getData());
+    }
 }
