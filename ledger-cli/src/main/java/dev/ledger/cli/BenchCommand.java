@@ -189,6 +189,15 @@ final class BenchCommand implements Callable<Integer> {
                 + nearest.rowsPerCommit() + " rows per commit reach " + ratio(nearest.rowsPerSecond()
                 / report.rawBatched().rowsPerSecond()) + " of the baseline, and the ledger "
                 + ratio(ledger.eventsPerSecond() / nearest.rowsPerSecond()) + " of them");
+        BenchReport.TransferRun inFlight = report.ledgerCallersWithOutcomesInFlight();
+        if (inFlight.transfers() > 0) {
+            long transfersPerGroup = (long) inFlight.callers() * inFlight.inFlightPerCaller();
+            out.println("  in flight: with up to " + inFlight.inFlightPerCaller() + " transfers each not yet durable, the "
+                    + inFlight.callers() + " callers make groups of up to " + transfersPerGroup + " transfers ("
+                    + Math.round(transfersPerGroup * (double) inFlight.events() / inFlight.transfers()) + " rows), as "
+                    + "large as the raw batches; the ledger then reaches " + ratio(inFlight.eventsVsRawBatched())
+                    + " of the baseline");
+        }
     }
 
     private static void printTable(BenchReport report, PrintWriter out) {
@@ -205,6 +214,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         ledger(table, report.ledgerOneCaller());
         ledger(table, report.ledgerConcurrentCallers());
+        ledger(table, report.ledgerCallersWithOutcomesInFlight());
         BenchReport.NaiveAxonRun naive = report.naiveAxon();
         table.row("naive Axon, " + naive.callers() + " callers", Long.toString(naive.transfers()),
                 Long.toString(naive.events()), seconds(naive.elapsedSeconds()), rate(naive.eventsPerSecond()),
@@ -329,7 +339,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void ledger(TextTable table, BenchReport.TransferRun run) {
-        table.row("ledger, " + run.callers() + (run.callers() == 1 ? " caller" : " callers"), Long.toString(run.transfers()),
+        table.row("ledger, " + run.callers() + (run.callers() == 1 ? " caller" : " callers")
+                        + (run.inFlightPerCaller() > 1 ? ", up to " + run.inFlightPerCaller() + " in flight each" : ""),
+                Long.toString(run.transfers()),
                 Long.toString(run.events()), seconds(run.elapsedSeconds()), rate(run.eventsPerSecond()),
                 rate(run.transfersPerSecond()), ratio(run.eventsVsRawBatched()), ratio(run.eventsVsRawOneRowPerCommit()));
     }

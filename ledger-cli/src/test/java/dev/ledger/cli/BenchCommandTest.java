@@ -41,10 +41,16 @@ class BenchCommandTest {
 
         JsonNode oneCaller = report.get("ledgerOneCaller");
         JsonNode concurrent = report.get("ledgerConcurrentCallers");
+        JsonNode inFlight = report.get("ledgerCallersWithOutcomesInFlight");
         assertThat(oneCaller.get("callers").asInt()).isEqualTo(1);
         assertThat(concurrent.get("callers").asInt()).isEqualTo(LedgerBenchmark.CALLERS);
         assertThat(concurrent.get("transfers").asLong()).isEqualTo(200);
-        for (JsonNode run : new JsonNode[]{oneCaller, concurrent}) {
+        assertThat(oneCaller.get("inFlightPerCaller").asInt()).isEqualTo(1);
+        assertThat(concurrent.get("inFlightPerCaller").asInt()).isEqualTo(1);
+        assertThat(inFlight.get("callers").asInt()).isEqualTo(LedgerBenchmark.CALLERS);
+        assertThat(inFlight.get("inFlightPerCaller").asInt()).isEqualTo(LedgerBenchmark.IN_FLIGHT_PER_CALLER);
+        assertThat(inFlight.get("transfers").asLong()).isEqualTo(200);
+        for (JsonNode run : new JsonNode[]{oneCaller, concurrent, inFlight}) {
             // Events are counted in the event store: a transfer appends sent, received and settled.
             assertThat(run.get("events").asLong()).isEqualTo(3 * run.get("transfers").asLong());
             assertThat(run.get("transfersPerSecond").asDouble()).isPositive();
@@ -56,7 +62,8 @@ class BenchCommandTest {
 
         JsonNode rawRead = report.get("rawRead");
         assertThat(rawRead.get("rows").asLong()).as("every event of the store is read")
-                .isGreaterThanOrEqualTo(oneCaller.get("events").asLong() + concurrent.get("events").asLong());
+                .isGreaterThanOrEqualTo(oneCaller.get("events").asLong() + concurrent.get("events").asLong()
+                        + inFlight.get("events").asLong());
         assertThat(rawRead.get("bytes").asLong()).isGreaterThan(rawRead.get("rows").asLong());
         assertThat(rawRead.get("methods")).as("every way of reading is tried").hasSize(4);
         double fastestRead = 0;
@@ -162,6 +169,9 @@ class BenchCommandTest {
                 "ledger, 1 caller", "ledger, 32 callers", "events/s vs raw batched",
                 "groups: 32 callers, each waiting for its transfer to be durable, make groups of at most 32 transfers"
                         + " (96 rows); raw inserts at 100 rows per commit reach",
+                "ledger, 32 callers, up to 16 in flight each",
+                "in flight: with up to 16 transfers each not yet durable, the 32 callers make groups of up to 512"
+                        + " transfers (1536 rows), as large as the raw batches; the ledger then reaches",
                 "raw read, one cursor, fetch size 1,000", "raw read, pages of 2,000 by index", "(fastest: the baseline)",
                 "rebuild balance alone (verify-only)",
                 "rebuild, all " + ProjectionCatalog.names().size() + " read models in one pass", "vs raw read",

@@ -144,6 +144,7 @@ class PostgresCommandLineIT {
         assertThat(bench.exitCode()).as(bench.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(bench.out());
         assertThat(report.get("ledgerConcurrentCallers").get("events").asLong()).isEqualTo(3 * 64);
+        assertThat(report.get("ledgerCallersWithOutcomesInFlight").get("events").asLong()).isEqualTo(3 * 64);
         // The read side ran on PostgreSQL too (a cursor needs autocommit off there).
         assertThat(report.get("rawRead").get("rows").asLong()).isGreaterThanOrEqualTo(3 * 64);
         assertThat(report.get("rawRead").get("rowsPerSecond").asDouble()).isPositive();

@@ -12,7 +12,9 @@ import java.util.List;
  * @param rawOneRowPerCommit     plain JDBC inserts of event-sized rows, one transaction each
  * @param rawBatched             the same rows batched, at the fastest of the batch sizes tried
  * @param ledgerOneCaller        transfers sent one after the other, each awaited
- * @param ledgerConcurrentCallers transfers sent by {@link LedgerBenchmark#CALLERS} threads at once
+ * @param ledgerConcurrentCallers transfers sent by {@link LedgerBenchmark#CALLERS} threads at once, each call awaited
+ * @param ledgerCallersWithOutcomesInFlight the same callers, each with up to {@link LedgerBenchmark#IN_FLIGHT_PER_CALLER}
+ *                               transfers not yet durable: groups as large as the raw batches
  * @param rawRead                plain JDBC read of the whole event table, every column, in index order
  * @param rebuild                every read model rebuilt verify-only from that table, beside the raw read
  * @param markTicks              durable mark-price ticks on a symbol with many open positions beside one with none
@@ -25,7 +27,8 @@ import java.util.List;
  *                               {@code null}
  */
 public record BenchReport(String store, String conditions, RawInsertRun rawOneRowPerCommit, RawInsertRun rawBatched,
-                          TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers, RawReadRun rawRead,
+                          TransferRun ledgerOneCaller, TransferRun ledgerConcurrentCallers,
+                          TransferRun ledgerCallersWithOutcomesInFlight, RawReadRun rawRead,
                           RebuildRun rebuild, MarkTickRun markTicks, List<FanOutRun> fanOuts,
                           List<FollowQueryRun> followQueries, List<RawInsertRun> rawBatchSizes,
                           NaiveAxonRun naiveAxon, ScaleRun scale, WritersSection writers) {
@@ -39,19 +42,22 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
     /** This report with the copy-trading query timings. */
     public BenchReport withFollowQueries(List<FollowQueryRun> queries) {
         return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
-                rawRead, rebuild, markTicks, fanOuts, queries, rawBatchSizes, naiveAxon, scale, writers);
+                ledgerCallersWithOutcomesInFlight, rawRead, rebuild, markTicks, fanOuts, queries, rawBatchSizes, naiveAxon,
+                scale, writers);
     }
 
     /** This report with the scale section. */
     public BenchReport withScale(ScaleRun scaleRun) {
         return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
-                rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon, scaleRun, writers);
+                ledgerCallersWithOutcomesInFlight, rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon,
+                scaleRun, writers);
     }
 
     /** This report with the several-writers section. */
     public BenchReport withWriters(WritersSection section) {
         return new BenchReport(store, conditions, rawOneRowPerCommit, rawBatched, ledgerOneCaller, ledgerConcurrentCallers,
-                rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon, scale, section);
+                ledgerCallersWithOutcomesInFlight, rawRead, rebuild, markTicks, fanOuts, followQueries, rawBatchSizes, naiveAxon,
+                scale, section);
     }
 
     /**
@@ -153,10 +159,12 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
     }
 
     /**
-     * A timed run of accepted transfers; {@code events} is counted in the event store, not assumed.
-     * The ratios compare the ledger's events per second with the raw rows per second.
+     * A timed run of accepted transfers from {@code callers} threads, each with up to {@code inFlightPerCaller}
+     * transfers sent and not yet durable (1: each awaits its outcome before it sends the next); {@code events} is
+     * counted in the event store, not assumed. The ratios compare the ledger's events per second with the raw rows
+     * per second.
      */
-    public record TransferRun(int callers, long transfers, long events, double elapsedSeconds,
+    public record TransferRun(int callers, int inFlightPerCaller, long transfers, long events, double elapsedSeconds,
                               double transfersPerSecond, double eventsPerSecond,
                               double eventsVsRawBatched, double eventsVsRawOneRowPerCommit) {
     }

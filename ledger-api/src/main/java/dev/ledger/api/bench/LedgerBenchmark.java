@@ -32,6 +32,12 @@ import java.util.function.Consumer;
 public final class LedgerBenchmark {
 
     public static final int CALLERS = 32;
+    /**
+     * In the second run of {@link #CALLERS} callers, how many transfers each may have sent and not yet seen durable:
+     * a service that does not wait for each outcome before the next command. The writer's groups then reach the raw
+     * batch sizes (up to 512 transfers, 1,536 rows), where a caller that awaits each outcome leaves them at 32.
+     */
+    public static final int IN_FLIGHT_PER_CALLER = 16;
     public static final int RAW_BATCH_SIZE = 1_000;
     /** The batch sizes the raw insert tries; the fastest is the baseline. */
     public static final int[] RAW_BATCH_SIZES = {100, 1_000, 5_000};
@@ -195,10 +201,15 @@ public final class LedgerBenchmark {
         progress.accept("ledger: warming up, rounds of " + sizes.warmUpTransfers() + " transfers until the JIT compiler settles");
         JitWarmUp.Result ledgerWarmUp = new JitWarmUp().run(() -> transfers.warmUp(CALLERS, sizes.warmUpTransfers()));
         progress.accept("ledger: " + sizes.oneCallerTransfers() + " transfers from 1 caller");
-        BenchReport.TransferRun oneCaller = transfers.measure(1, sizes.oneCallerTransfers(), rawBatched, rawOneRowPerCommit);
-        progress.accept("ledger: " + sizes.concurrentTransfers() + " transfers from " + CALLERS + " callers");
-        BenchReport.TransferRun concurrent = transfers.measure(CALLERS, sizes.concurrentTransfers(), rawBatched,
+        BenchReport.TransferRun oneCaller = transfers.measure(1, 1, sizes.oneCallerTransfers(), rawBatched,
                 rawOneRowPerCommit);
+        progress.accept("ledger: " + sizes.concurrentTransfers() + " transfers from " + CALLERS + " callers");
+        BenchReport.TransferRun concurrent = transfers.measure(CALLERS, 1, sizes.concurrentTransfers(), rawBatched,
+                rawOneRowPerCommit);
+        progress.accept("ledger: " + sizes.concurrentTransfers() + " transfers from " + CALLERS + " callers, each with up to "
+                + IN_FLIGHT_PER_CALLER + " in flight");
+        BenchReport.TransferRun inFlight = transfers.measure(CALLERS, IN_FLIGHT_PER_CALLER, sizes.concurrentTransfers(),
+                rawBatched, rawOneRowPerCommit);
         int naiveTransfers = Math.max(CALLERS, sizes.concurrentTransfers() / 10);
         progress.accept("naive Axon configuration: " + naiveTransfers + " transfers from " + CALLERS + " callers");
         NaiveAxonBenchmark naive = new NaiveAxonBenchmark(ledger.store(), runId);
@@ -230,7 +241,7 @@ public final class LedgerBenchmark {
                 + "inserts " + rawWarmUp.describe() + "; the ledger " + ledgerWarmUp.describe() + "; naive Axon "
                 + naive.warmUp().describe() + "; the raw read " + rawReader.warmUp().describe() + "; the rebuild "
                 + rebuilder.warmUp().describe();
-        return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent,
+        return new BenchReport(storeDescription, conditions, rawOneRowPerCommit, rawBatched, oneCaller, concurrent, inFlight,
                 rawRead, rebuild, markTicks, fanOuts, List.of(), rawBatchSizes, naiveAxon, null, null);
     }
 }

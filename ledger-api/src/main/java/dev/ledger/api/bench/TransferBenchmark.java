@@ -15,11 +15,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * The ledger's durable transfer throughput: users with a FUTURES and a COPY account move 1 USDT back
@@ -71,16 +73,17 @@ final class TransferBenchmark {
     }
 
     /**
-     * Sends {@code transfers} transfers from {@code callers} threads at once and times them from the
-     * first send to the last durable outcome.
+     * Sends {@code transfers} transfers from {@code callers} threads at once, each caller with up to
+     * {@code inFlight} transfers sent and not yet durable (1: each call awaits its outcome before the next), and
+     * times them from the first send to the last durable outcome.
      */
-    BenchReport.TransferRun measure(int callers, int transfers, BenchReport.RawInsertRun rawBatched,
+    BenchReport.TransferRun measure(int callers, int inFlight, int transfers, BenchReport.RawInsertRun rawBatched,
                                     BenchReport.RawInsertRun rawOneRowPerCommit) {
         long headBefore = ledger.store().headIndex();
-        double elapsedSeconds = send(callers, transfers);
+        double elapsedSeconds = send(callers, inFlight, transfers);
         long events = eventsAfter(headBefore);
         double eventsPerSecond = Figures.rate(events, elapsedSeconds);
-        return new BenchReport.TransferRun(callers, transfers, events, Figures.seconds(elapsedSeconds),
+        return new BenchReport.TransferRun(callers, inFlight, transfers, events, Figures.seconds(elapsedSeconds),
                 Figures.rate(transfers, elapsedSeconds), eventsPerSecond,
                 Figures.ratio(eventsPerSecond, rawBatched.rowsPerSecond()),
                 Figures.ratio(eventsPerSecond, rawOneRowPerCommit.rowsPerSecond()));
@@ -88,10 +91,10 @@ final class TransferBenchmark {
 
     /** Sends transfers without reporting them, to warm up the JIT, the caches and the pool. */
     void warmUp(int callers, int transfers) {
-        send(callers, transfers);
+        send(callers, 1, transfers);
     }
 
-    private double send(int callers, int transfers) {
+    private double send(int callers, int inFlight, int transfers) {
         int run = ++runs;
         ExecutorService pool = Executors.newFixedThreadPool(callers, r -> {
             Thread thread = new Thread(r, "bench-caller");
@@ -107,8 +110,12 @@ final class TransferBenchmark {
                 int share = transfers / callers + (caller < transfers % callers ? 1 : 0);
                 done.add(pool.submit(() -> {
                     start.await();
-                    for (int i = 0; i < share; i++) {
-                        requireAccepted(ledger.execute(nextTransfer(run, caller, callers, i)));
+                    if (inFlight == 1) {
+                        for (int i = 0; i < share; i++) {
+                            requireAccepted(ledger.execute(nextTransfer(run, caller, callers, i)));
+                        }
+                    } else {
+                        sendWithOutcomesInFlight(run, caller, callers, share, inFlight);
                     }
                     return null;
                 }));
@@ -126,6 +133,26 @@ final class TransferBenchmark {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * One caller's {@code share} transfers, sent without waiting for each outcome but never more than
+     * {@code inFlight} not yet durable; returns once all are durable and accepted. The writer takes commands in the
+     * order they were sent, so each user's transfers still alternate FUTURES→COPY, COPY→FUTURES.
+     */
+    private void sendWithOutcomesInFlight(int run, int caller, int callers, int share, int inFlight)
+            throws InterruptedException {
+        Semaphore free = new Semaphore(inFlight);
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(share);
+        for (int i = 0; i < share; i++) {
+            free.acquire();
+            CompletableFuture<Outcome> outcome = ledger.submit(nextTransfer(run, caller, callers, i));
+            outcome.whenComplete((done, failure) -> free.release());
+            outcomes.add(outcome);
+        }
+        for (CompletableFuture<Outcome> outcome : outcomes) {
+            requireAccepted(outcome.join());
         }
     }
 
