@@ -198,8 +198,10 @@ public final class LedgerBenchmark {
         TransferBenchmark transfers = new TransferBenchmark(ledger, "bench-" + runId + "-", CALLERS * USERS_PER_CALLER);
         progress.accept("ledger: opening and funding " + CALLERS * USERS_PER_CALLER + " users");
         transfers.openAndFund();
-        progress.accept("ledger: warming up, rounds of " + sizes.warmUpTransfers() + " transfers until the JIT compiler settles");
-        JitWarmUp.Result ledgerWarmUp = new JitWarmUp().run(() -> transfers.warmUp(CALLERS, sizes.warmUpTransfers()));
+        progress.accept("ledger: warming up, rounds of twice " + sizes.warmUpTransfers() + " transfers (awaited each, and "
+                + IN_FLIGHT_PER_CALLER + " in flight per caller) until the JIT compiler settles");
+        JitWarmUp.Result ledgerWarmUp = new JitWarmUp().run(() -> transfers.warmUp(CALLERS, IN_FLIGHT_PER_CALLER,
+                sizes.warmUpTransfers()));
         progress.accept("ledger: " + sizes.oneCallerTransfers() + " transfers from 1 caller");
         BenchReport.TransferRun oneCaller = transfers.measure(1, 1, sizes.oneCallerTransfers(), rawBatched,
                 rawOneRowPerCommit);

@@ -89,9 +89,14 @@ final class TransferBenchmark {
                 Figures.ratio(eventsPerSecond, rawOneRowPerCommit.rowsPerSecond()));
     }
 
-    /** Sends transfers without reporting them, to warm up the JIT, the caches and the pool. */
-    void warmUp(int callers, int transfers) {
+    /**
+     * Sends transfers without reporting them, to warm up the JIT, the caches and the pool: {@code transfers} from
+     * callers that await each outcome, then as many from callers with up to {@code inFlight} in flight (whose larger
+     * groups take paths of their own: longer batches and lock statements).
+     */
+    void warmUp(int callers, int inFlight, int transfers) {
         send(callers, 1, transfers);
+        send(callers, inFlight, transfers);
     }
 
     private double send(int callers, int inFlight, int transfers) {
