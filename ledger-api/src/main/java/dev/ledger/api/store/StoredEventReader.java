@@ -136,7 +136,7 @@ public final class StoredEventReader {
         long index = row.getLong(1);
         return new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(index), new GenericDomainEventEntry<>(
                 row.getString(2), row.getString(3), row.getLong(4), row.getString(5), row.getString(6),
-                row.getString(7), row.getString(8), row.getBytes(9), row.getBytes(10)));
+                StoredTypeNames.canonical(row.getString(7)), row.getString(8), row.getBytes(9), row.getBytes(10)));
     }
 
     /** Stored events (from {@link #data}) upcast, with payloads and metadata deserialized when first asked for. */
