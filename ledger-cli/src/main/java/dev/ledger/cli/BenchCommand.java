@@ -339,9 +339,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void ledger(TextTable table, BenchReport.TransferRun run) {
-        table.row("ledger, " + run.callers() + (run.callers() == 1 ? " caller" : " callers")
-                        + (run.inFlightPerCaller() > 1 ? ", up to " + run.inFlightPerCaller() + " in flight each" : ""),
-                Long.toString(run.transfers()),
+        table.row(run.label(), Long.toString(run.transfers()),
                 Long.toString(run.events()), seconds(run.elapsedSeconds()), rate(run.eventsPerSecond()),
                 rate(run.transfersPerSecond()), ratio(run.eventsVsRawBatched()), ratio(run.eventsVsRawOneRowPerCommit()));
     }

@@ -45,9 +45,7 @@ public final class BenchHtmlReport {
         }
         write.add(ledger(report.ledgerOneCaller()));
         write.add(ledger(report.ledgerConcurrentCallers()));
-        if (report.ledgerCallersWithOutcomesInFlight() != null) {
-            write.add(ledger(report.ledgerCallersWithOutcomesInFlight()));
-        }
+        write.add(ledger(report.ledgerCallersWithOutcomesInFlight()));
         BenchReport.NaiveAxonRun naive = report.naiveAxon();
         if (naive != null) {
             write.add(List.of("naive Axon, " + naive.callers() + " callers", count(naive.transfers()), count(naive.events()),
@@ -282,9 +280,7 @@ public final class BenchHtmlReport {
     }
 
     private static List<String> ledger(BenchReport.TransferRun run) {
-        return List.of("ledger, " + run.callers() + (run.callers() == 1 ? " caller" : " callers")
-                        + (run.inFlightPerCaller() > 1 ? ", up to " + run.inFlightPerCaller() + " in flight each" : ""),
-                count(run.transfers()),
+        return List.of(run.label(), count(run.transfers()),
                 count(run.events()), rate(run.eventsPerSecond()), ratio(run.eventsVsRawBatched()));
     }
 

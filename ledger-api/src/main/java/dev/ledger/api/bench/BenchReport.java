@@ -167,6 +167,11 @@ public record BenchReport(String store, String conditions, RawInsertRun rawOneRo
     public record TransferRun(int callers, int inFlightPerCaller, long transfers, long events, double elapsedSeconds,
                               double transfersPerSecond, double eventsPerSecond,
                               double eventsVsRawBatched, double eventsVsRawOneRowPerCommit) {
+        /** How the run is named in the table and the HTML report, e.g. "ledger, 32 callers, up to 16 in flight each". */
+        public String label() {
+            return "ledger, " + callers + (callers == 1 ? " caller" : " callers")
+                    + (inFlightPerCaller > 1 ? ", up to " + inFlightPerCaller + " in flight each" : "");
+        }
     }
 
     /**
